@@ -1,0 +1,1 @@
+"""The ``ftm`` command groups, one module each."""

@@ -1,0 +1,161 @@
+"""The store's schema, only ever changed by the numbered migrations below.
+
+Each migration is a function of the database registered in order with
+``MIGRATIONS``; ``apply()`` runs the pending ones at start-up (``ftm db migrate``).
+Tables are STRICT, named in plural snake_case, timestamps are ``*_at`` UTC ISO text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("ftm")
+
+
+@MIGRATIONS(name="0001_initial")
+def m0001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE hubs (
+        id INTEGER PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        list_address TEXT,
+        contacts TEXT NOT NULL DEFAULT '{}',        -- JSON: role -> address
+        digest TEXT NOT NULL DEFAULT 'weekly' CHECK (digest IN ('daily', 'weekly')),
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE hub_coverage (
+        id INTEGER PRIMARY KEY,
+        hub_id INTEGER NOT NULL REFERENCES hubs(id) ON DELETE CASCADE,
+        level TEXT NOT NULL CHECK (level IN ('sector', 'district', 'area', 'region')),
+        value TEXT NOT NULL,
+        exclude INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (hub_id, level, value, exclude)
+    ) STRICT;
+
+    CREATE TABLE members (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT,
+        postcode TEXT,
+        kind TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'organisation')),
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'active', 'left', 'expired', 'disabled')),
+        hub_id INTEGER REFERENCES hubs(id),
+        route_rule TEXT,
+        delivery TEXT NOT NULL DEFAULT 'each' CHECK (delivery IN ('each', 'digest', 'none')),
+        bounce_score REAL NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        confirmed_at TEXT,
+        reminded_at TEXT,
+        left_at TEXT
+    ) STRICT;
+    CREATE INDEX members_hub ON members(hub_id, state);
+    CREATE INDEX members_state ON members(state);
+
+    CREATE TABLE consents (
+        id INTEGER PRIMARY KEY,
+        member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+        principles_hash TEXT NOT NULL,
+        message_id TEXT,
+        method TEXT NOT NULL,
+        given_at TEXT NOT NULL,
+        withdrawn_at TEXT
+    ) STRICT;
+
+    CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        action TEXT NOT NULL,
+        email TEXT NOT NULL COLLATE NOCASE,
+        member_id INTEGER REFERENCES members(id) ON DELETE CASCADE,
+        data TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    ) STRICT;
+    CREATE INDEX tokens_email ON tokens(email, action);
+
+    CREATE TABLE suppressions (
+        id INTEGER PRIMARY KEY,
+        email_hash TEXT NOT NULL UNIQUE,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE inbound_messages (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        received_via TEXT NOT NULL,
+        from_addr TEXT,
+        subject TEXT,
+        intent TEXT,
+        outcome TEXT,
+        reason TEXT,
+        member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+        received_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX inbound_from ON inbound_messages(from_addr);
+
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        template TEXT NOT NULL,
+        to_addr TEXT NOT NULL,
+        to_name TEXT,
+        member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+        hub_id INTEGER REFERENCES hubs(id),
+        context TEXT NOT NULL DEFAULT '{}',
+        in_reply_to TEXT,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        message_id TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    ) STRICT;
+    CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+    CREATE INDEX outbox_to ON outbox(to_addr, created_at);
+
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    ) STRICT;
+    CREATE INDEX audit_member ON audit_log(member_id);
+    """)
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationStatus:
+    applied: list[tuple[str, str]]   # (name, applied_at)
+    pending: list[str]
+
+
+def status(db: sqlite_utils.Database) -> MigrationStatus:
+    """Which migrations the database has, and which it still needs."""
+    return MigrationStatus(
+        applied=[(m.name, m.applied_at) for m in MIGRATIONS.applied(db)],
+        pending=[m.name for m in MIGRATIONS.pending(db)],
+    )
+
+
+def apply(db: sqlite_utils.Database) -> list[str]:
+    """Apply every pending migration; return the names applied (empty: up to date)."""
+    pending = [m.name for m in MIGRATIONS.pending(db)]
+    if pending:
+        MIGRATIONS.apply(db)
+    return pending

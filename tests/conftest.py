@@ -1,0 +1,57 @@
+"""Fixtures named for what they give: a real migrated store, a private Dovecot, an SMTP sink."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from lists import migrations
+from lists.store import open_db
+from tests.servers import Dovecot, ImapAccount, SmtpServer
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "ftm.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
+    """A real SQLite file in the test's folder, migrated."""
+    database = open_db(db_path)
+    migrations.apply(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """One private Dovecot for the whole session (tests use their own mailbox users)."""
+    users = {"ftm": "ftm-password", **{f"t{i}": f"t{i}-pw" for i in range(1, POOL + 1)}}
+    server = Dovecot(users=users).start()
+    yield server
+    server.cleanup()
+
+
+# Dovecot re-reads its passwd-file only when the file's mtime moves (one-second steps),
+# so the mailbox users are made up front.
+POOL = 500
+_user_counter = iter(range(1, POOL + 1))
+
+
+@pytest.fixture
+def imap_server(dovecot: Dovecot) -> ImapAccount:
+    """A fresh, empty mailbox user on the session's private Dovecot."""
+    user = f"t{next(_user_counter)}"
+    return ImapAccount(dovecot, user, f"{user}-pw")
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """aiosmtpd on a free loopback port, recording every message; can fail on demand."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
