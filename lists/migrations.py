@@ -34,6 +34,24 @@ def run_script(db: sqlite_utils.Database, script: str) -> None:
 
 
 
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run SQL statements one by one inside the migration's transaction.
+
+    (``executescript`` would COMMIT first, so a crash could leave a migration applied
+    but unrecorded.)
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement[:80]!r}")
+
+
 @MIGRATIONS(name="0001_initial")
 def m0001_initial(db: sqlite_utils.Database) -> None:
     run_script(db, """
@@ -155,6 +173,26 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
         detail TEXT NOT NULL DEFAULT '{}'
     ) STRICT;
     CREATE INDEX audit_member ON audit_log(member_id);
+    """)
+
+
+@MIGRATIONS(name="0600_inbound_folder_and_review_items")
+def m0600_inbound_folder_and_review_items(db: sqlite_utils.Database) -> None:
+    run_script(db, """
+    ALTER TABLE inbound_messages ADD COLUMN folder TEXT NOT NULL DEFAULT 'processed';
+
+    -- Messages a person must decide on, kept whole so nothing is lost even when no
+    -- IMAP folder holds them (mail handed over by `ftm deliver` or the receiver).
+    CREATE TABLE review_items (
+        id INTEGER PRIMARY KEY,
+        inbound_id INTEGER NOT NULL REFERENCES inbound_messages(id) ON DELETE CASCADE,
+        reason TEXT NOT NULL,
+        raw BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT
+    ) STRICT;
+    CREATE INDEX review_open ON review_items(resolved_at);
     """)
 
 

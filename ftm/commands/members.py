@@ -41,3 +41,60 @@ def list_members(app: App, state: str | None, hub_slug: str | None, limit: int) 
                       r["hub"] or "(unassigned)", r["created_at"][:10])
     Console().print(table)
     click.echo(f"{len(rows)} member(s) shown")
+
+
+STATE_MEANING = {
+    "pending": "signed up, has not confirmed yet (a confirmation or postcode request is out)",
+    "active": "confirmed member",
+    "left": "left the network; keeps no consent",
+    "expired": "never confirmed; the signup expired",
+    "disabled": "mail to them bounced too often; their hub's membership secretary was told",
+}
+
+
+@members.command()
+@click.argument("address")
+@click.pass_obj
+def show(app: App, address: str) -> None:
+    """Explain one member: state, hub and why, consent, pending tokens, recent mail."""
+    from lists.clock import utcnow
+    from lists.members import describe
+
+    d = describe(app.db(), address, utcnow())
+    if d is None:
+        click.echo(f"{address}: nothing held about this address")
+        raise SystemExit(1)
+    m = d["member"]
+    console = Console()
+    if m is None:
+        console.print(f"[bold]{address}[/]: not a member (mail from or to them is below)")
+    else:
+        console.print(f"[bold]{m.email}[/]  {m.name or '(no name)'}  ({m.kind})")
+        console.print(f"  state     {m.state}: {STATE_MEANING.get(m.state, '')}")
+        console.print(f"  postcode  {m.postcode or '(none given)'}")
+        hub = d["hub"]
+        where = f"{hub['name']} ({hub['slug']})" if hub else "unassigned (national list)"
+        console.print(f"  hub       {where}")
+        console.print(f"  why       {m.route_rule or 'not routed yet'}")
+        console.print(f"  joined    {m.created_at[:16]}  confirmed {(m.confirmed_at or '-')[:16]}")
+        for c in d["consents"]:
+            withdrawn = f", withdrawn {c['withdrawn_at'][:16]}" if c["withdrawn_at"] else ""
+            console.print(f"  consent   {c['given_at'][:16]} to principles {c['principles_hash']}"
+                          f" by {c['method']} (message {c['message_id']}){withdrawn}")
+        if not d["consents"]:
+            console.print("  consent   none recorded")
+    tokens = ", ".join(f"{k} x{v}" for k, v in d["pending_tokens"].items()) or "none"
+    console.print(f"  tokens    {tokens} (unused, unexpired)")
+    if d["history"]:
+        console.print("  history")
+        for h in d["history"]:
+            console.print(f"    {h['at'][:16]}  {h['action']} by {h['actor']}")
+    table = Table("when", "direction", "what", "state / outcome")
+    for r in d["inbound"]:
+        table.add_row(r["received_at"][:16], "from them", r["intent"] or "",
+                      f"{r['outcome'] or ''} [{r['folder']}]"
+                      + (f" {r['reason']}" if r["reason"] else ""))
+    for r in d["outbound"]:
+        table.add_row(r["created_at"][:16], "to them", r["template"],
+                      r["state"] + (f": {r['last_error']}" if r["last_error"] else ""))
+    console.print(table)

@@ -1,0 +1,47 @@
+"""Building the inner rooms' small config values from the settings: one place, no globals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from ftm.app import App
+from ftm.settings import ConfigError, Settings
+from inbox.context import Context
+from inbox.process import Processing
+from lists.policy import Policy
+from lists.principles import Principles, PrinciplesError, parse_principles
+
+
+def load_principles(s: Settings) -> Principles:
+    """The deployment's principles file, parsed; a missing or empty one is a config error."""
+    path = Path(s.paths.principles_file)
+    try:
+        return parse_principles(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"[paths] principles_file: {path} does not exist "
+                          "(ftm init DIR writes one)") from None
+    except PrinciplesError as e:
+        raise ConfigError(f"[paths] principles_file: {path}: {e}") from None
+
+
+def context(s: Settings) -> Context:
+    return Context(address=s.network.address, delimiter=s.network.delimiter,
+                   message_id_domain=s.network.message_id_domain,
+                   authserv_id=s.auth.authserv_id, review_threshold=s.limits.review_confidence,
+                   max_bytes=s.limits.max_message_bytes)
+
+
+def policy(app: App) -> Policy:
+    s = app.settings
+    return Policy(address=s.network.address, delimiter=s.network.delimiter,
+                  principles=load_principles(s), suppression_key=app.secret_key(),
+                  token_ttl=timedelta(days=s.limits.token_ttl_days),
+                  replies_per_day=s.limits.replies_per_address_per_day,
+                  signups_per_hour=s.limits.signups_per_hour,
+                  trust_dkim_for_join=s.auth.trust_dkim_for_join)
+
+
+def processing(app: App) -> Processing:
+    """Everything ``inbox.process.process`` needs, from the app's settings."""
+    return Processing(context=context(app.settings), policy=policy(app))

@@ -1,0 +1,96 @@
+"""From a classification to a membership command, with the loop guards and the proof of origin.
+
+Never a loop: mail that says it is automatic, mail from a mailer daemon or from our
+own addresses, and list traffic never becomes a command that answers or changes a
+membership, whatever its words say.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inbox.context import Context
+from lists.commands import (
+    Bounce,
+    Command,
+    Commit,
+    Erase,
+    Help,
+    Ignore,
+    Join,
+    Leave,
+    Move,
+    Origin,
+    Review,
+    Status,
+)
+from lists.policy import Policy
+
+MACHINE_LOCALS = ("mailer-daemon", "postmaster", "no-reply", "noreply", "donotreply",
+                  "do-not-reply", "bounce", "bounces")
+# Intents the hub-list features handle; until then a person sees them in review.
+LIST_INTENTS = ("event", "bulletin", "hub_post")
+
+
+def _is_ours(addr: str, ctx: Context) -> bool:
+    local, _, domain = addr.lower().rpartition("@")
+    return domain == ctx.domain and (local == ctx.local
+                                     or local.startswith(ctx.local + ctx.delimiter))
+
+
+def _is_machine_sender(addr: str) -> bool:
+    local = addr.lower().rpartition("@")[0]
+    return any(local == m or local.startswith(m + "+") or local.startswith(m + "-")
+               for m in MACHINE_LOCALS)
+
+
+def to_command(c: Any, received_via: str, policy: Policy, ctx: Context) -> Command:
+    """The command a classified message asks for (``c`` is an ``inbox.classify`` result)."""
+    sender = (c.sender or c.email or "").strip()
+    proof = "dkim" if c.dkim_pass else None
+    origin = Origin(email=(c.email or sender), message_id=c.message_id or "", proof=proof,
+                    token=c.token, token_action=c.token_action,
+                    reply_to_outbox=c.reply_to_ours, received_via=received_via)
+    intent = c.intent
+    if intent == "bounce":
+        b = c.bounce
+        recipients = tuple(b.recipients) if b else ((c.email,) if c.email else ())
+        return Bounce(Origin(sender or "", c.message_id or "", received_via=received_via),
+                      recipients, hard=bool(b and b.hard), status=(b.status if b else ""),
+                      diagnostic=(b.diagnostic if b else ""),
+                      outbox_id=(b.outbox_id if b else None))
+    if intent in ("auto_reply", "spam"):
+        return Ignore(origin, intent.replace("_", "-"))
+    if not sender or _is_ours(sender, ctx):
+        return Ignore(origin, "mail from our own address")
+    if _is_machine_sender(sender):
+        return Ignore(origin, "mail from a machine address")
+    if c.auto_submitted:
+        return Review(origin, f"automatic mail (Auto-Submitted) that reads as {intent}", intent)
+    if c.list_mail:
+        return Review(origin, f"list or bulk mail that reads as {intent}", intent)
+    if not origin.email:
+        return Review(origin, "no usable sender address", intent)
+    match intent:
+        case "join":
+            return Join(origin, c.name, c.postcode)
+        case "join_commit":
+            return Join(origin, c.name, c.postcode, commitment=True)
+        case "org_join":
+            return Join(origin, c.name, c.postcode, organisation=c.organisation or c.name)
+        case "commit":
+            return Commit(origin, c.postcode, c.name)
+        case "leave":
+            return Leave(origin)
+        case "erase":
+            return Erase(origin)
+        case "move":
+            return Move(origin, c.postcode)
+        case "status":
+            return Status(origin)
+        case "help":
+            return Help(origin)
+        case _ if intent in LIST_INTENTS:
+            return Review(origin, f"{intent.replace('_', ' ')} for a hub list", intent)
+    reason = "; ".join(c.reasons) if c.reasons else "could not tell what the message asks"
+    return Review(origin, reason, intent)

@@ -1,0 +1,97 @@
+"""The one entry point for inbound mail: ``process(raw_bytes, received_via) -> Outcome``.
+
+Parse and classify (pure, outside any transaction), then in ONE transaction: skip a
+message seen before (by Message-ID, else by a hash of its bytes), record it, apply its
+command and queue every reply. Only after this returns may the caller move or flag
+the message: a crash at any point replays safely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import sqlite_utils
+
+from inbox.classify import classify
+from inbox.context import Context
+from inbox.interpret import to_command
+from inbox.outcome import Outcome
+from lists import erasure, membership
+from lists.clock import iso, utcnow
+from lists.policy import Policy, Result
+from lists.store import transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Processing:
+    """What ``process`` needs besides the message: the classifier's context and the rules."""
+
+    context: Context
+    policy: Policy
+    clock: Callable[[], datetime] = utcnow
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _seen(db: sqlite_utils.Database, message_id: str | None, digest: str) -> Outcome | None:
+    row = db.execute(
+        "SELECT message_id, intent, outcome, folder, reason FROM inbound_messages "
+        "WHERE content_hash = ? OR (message_id IS NOT NULL AND message_id = ?) LIMIT 1",
+        [digest, message_id]).fetchone()
+    if row is None:
+        return None
+    return Outcome(message_id=row[0] or "", intent=row[1] or "", action="duplicate: " + (row[2] or ""),
+                   folder=row[3], reason=row[4] or "", duplicate=True)
+
+
+def process(db: sqlite_utils.Database, raw: bytes, received_via: str,
+            p: Processing) -> Outcome:
+    """Process one message; commits before returning. Raises only when the store fails."""
+    now = p.clock()
+    ctx = replace(p.context, now=now)
+    c = classify(raw, ctx)
+    digest = content_hash(raw)
+    message_id = c.message_id or None
+    command = to_command(c, received_via, p.policy, ctx)
+    with transaction(db):
+        seen = _seen(db, message_id, digest)
+        if seen is not None:
+            return seen
+        cur = db.execute(
+            "INSERT INTO inbound_messages (message_id, content_hash, received_via, from_addr, "
+            "subject, intent, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [message_id, digest, received_via, c.email, (c.subject or "")[:200], c.intent,
+             iso(now)])
+        inbound_id = int(cur.lastrowid or 0)
+        result = membership.run(db, command, now, p.policy, in_reply_to=message_id)
+        _record(db, inbound_id, result, raw, now)
+    if result.action == "personal data erased":
+        erasure.checkpoint(db)
+    return Outcome(message_id=message_id or f"<sha256:{digest[:16]}>", intent=c.intent,
+                   action=result.action, folder=result.folder,  # type: ignore[arg-type]
+                   reason=result.reason, replies=result.replies)
+
+
+def _record(db: sqlite_utils.Database, inbound_id: int, result: Result, raw: bytes,
+            now: datetime) -> None:
+    db.execute("UPDATE inbound_messages SET outcome = ?, folder = ?, reason = ?, member_id = ? "
+               "WHERE id = ?", [result.action, result.folder, result.reason or None,
+                                result.member_id, inbound_id])
+    if result.folder == "review":
+        db.execute("INSERT INTO review_items (inbound_id, reason, raw, created_at) "
+                   "VALUES (?, ?, ?, ?)", [inbound_id, result.reason, raw, iso(now)])
+
+
+def processor(db: sqlite_utils.Database, p: Processing) -> Callable[[bytes, str], Outcome]:
+    """``process`` bound to a store and rules: the ``Processor`` the watcher calls."""
+    def run(raw: bytes, received_via: str) -> Outcome:
+        return process(db, raw, received_via, p)
+    return run

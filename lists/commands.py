@@ -1,0 +1,104 @@
+"""Commands: what an inbound message asks of the membership, one frozen class per intent.
+
+``inbox/`` turns a classified message into one of these (with who is proven to have
+sent it); ``lists.membership.run`` consumes them with ``match``. A command carries
+plain values only, so the domain never sees MIME.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a command came from and what proves it.
+
+    ``email`` is the sender's address as written in From (or the address a message
+    is about); ``proof`` says what shows the sender owns it: ``"token"`` (one of our
+    single-use tokens, redeemed), ``"reply"`` (an In-Reply-To naming a Message-ID we
+    sent to this address: it carries an HMAC, so it cannot be guessed), ``"dkim"``
+    (a DKIM pass recorded by the deployment's own mail provider for From's domain),
+    or ``None`` (only a From header, which anyone can forge).
+    """
+
+    email: str
+    message_id: str
+    proof: str | None = None
+    token: str | None = None          # the token found in the To address, if any
+    token_action: str | None = None   # "confirm", "unsub", "erase", ...
+    reply_to_outbox: int | None = None  # our outbox row this message answers
+    received_via: str = "imap"
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    origin: Origin
+    name: str | None
+    postcode: str | None
+    commitment: bool = False          # join_commit: still needs the round-trip
+    organisation: str | None = None   # org_join: the organisation's name
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    origin: Origin
+    postcode: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Erase:
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    origin: Origin
+    postcode: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Bounce:
+    origin: Origin
+    recipients: tuple[str, ...]
+    hard: bool
+    status: str = ""
+    diagnostic: str = ""
+    outbox_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ignore:
+    """Machine mail or mail to ourselves: recorded, never answered."""
+
+    origin: Origin
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """What a person must decide; kept with the reason, never answered automatically."""
+
+    origin: Origin
+    reason: str
+    intent: str = "review"
+    details: dict[str, str] = field(default_factory=dict)
+
+
+Command = Join | Commit | Leave | Erase | Move | Status | Help | Bounce | Ignore | Review

@@ -1,0 +1,159 @@
+"""Members in the store: find, create, change state, consent records, suppression and audit.
+
+Every change of membership writes an audit row naming the member by id only: the
+audit log never holds an address, a name or a postcode, so erasure can leave it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from lists.clock import iso
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    email: str
+    name: str | None
+    postcode: str | None
+    kind: str
+    state: str
+    hub_id: int | None
+    route_rule: str | None
+    delivery: str
+    bounce_score: float
+    created_at: str
+    confirmed_at: str | None
+    reminded_at: str | None
+
+
+_COLUMNS = ("id, email, name, postcode, kind, state, hub_id, route_rule, delivery, "
+            "bounce_score, created_at, confirmed_at, reminded_at")
+
+
+def _member(row: dict[str, Any]) -> Member:
+    return Member(**{k: row[k] for k in _COLUMNS.split(", ")})
+
+
+def find(db: sqlite_utils.Database, email: str) -> Member | None:
+    """The member with this address (any case), or None."""
+    rows = list(db.query(f"SELECT {_COLUMNS} FROM members WHERE email = ? COLLATE NOCASE",
+                         [email]))
+    return _member(rows[0]) if rows else None
+
+
+def get(db: sqlite_utils.Database, member_id: int) -> Member | None:
+    rows = list(db.query(f"SELECT {_COLUMNS} FROM members WHERE id = ?", [member_id]))
+    return _member(rows[0]) if rows else None
+
+
+def audit(db: sqlite_utils.Database, now: datetime, actor: str, action: str,
+          member_id: int | None = None, **detail: Any) -> None:
+    """One audit row. *detail* must not hold personal data (addresses, names, postcodes)."""
+    db.execute("INSERT INTO audit_log (at, actor, action, member_id, detail) VALUES (?,?,?,?,?)",
+               [iso(now), actor, action, member_id, json.dumps(detail, sort_keys=True)])
+
+
+def create(db: sqlite_utils.Database, email: str, name: str | None, postcode: str | None,
+           now: datetime, kind: str = "person", actor: str = "email") -> Member:
+    """A new *pending* member."""
+    cur = db.execute(
+        "INSERT INTO members (email, name, postcode, kind, state, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 'pending', ?, ?)", [email, name, postcode, kind, iso(now), iso(now)])
+    member_id = int(cur.lastrowid or 0)
+    audit(db, now, actor, "signup", member_id, kind=kind, has_postcode=postcode is not None)
+    member = get(db, member_id)
+    assert member is not None
+    return member
+
+
+def update(db: sqlite_utils.Database, member_id: int, now: datetime, **fields: Any) -> None:
+    """Set columns of one member (names from the members table only)."""
+    allowed = {"name", "postcode", "kind", "state", "hub_id", "route_rule", "delivery",
+               "bounce_score", "confirmed_at", "reminded_at", "left_at"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not member columns: {sorted(unknown)}")
+    if not fields:
+        return
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    db.execute(f"UPDATE members SET {sets}, updated_at = ? WHERE id = ?",
+               [*fields.values(), iso(now), member_id])
+
+
+def record_consent(db: sqlite_utils.Database, member_id: int, principles_version: str,
+                   message_id: str, method: str, now: datetime) -> int:
+    """Record that the member committed to the principles (which text, which message, how)."""
+    cur = db.execute(
+        "INSERT INTO consents (member_id, principles_hash, message_id, method, given_at) "
+        "VALUES (?, ?, ?, ?, ?)", [member_id, principles_version, message_id, method, iso(now)])
+    return int(cur.lastrowid or 0)
+
+
+def withdraw_consents(db: sqlite_utils.Database, member_id: int, now: datetime) -> None:
+    db.execute("UPDATE consents SET withdrawn_at = ? WHERE member_id = ? AND withdrawn_at IS NULL",
+               [iso(now), member_id])
+
+
+def consents(db: sqlite_utils.Database, member_id: int) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM consents WHERE member_id = ? ORDER BY id", [member_id]))
+
+
+def suppression_hash(email: str, key: bytes) -> str:
+    """A keyed hash of the address: matches a later import, reveals nothing by itself."""
+    return hmac.new(key, email.strip().casefold().encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def is_suppressed(db: sqlite_utils.Database, email: str, key: bytes) -> bool:
+    row = db.execute("SELECT 1 FROM suppressions WHERE email_hash = ?",
+                     [suppression_hash(email, key)]).fetchone()
+    return row is not None
+
+
+def suppress(db: sqlite_utils.Database, email: str, key: bytes, reason: str,
+             now: datetime) -> None:
+    db.execute("INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) "
+               "VALUES (?, ?, ?)", [suppression_hash(email, key), reason, iso(now)])
+
+
+def signups_since(db: sqlite_utils.Database, since: datetime) -> int:
+    """Members created since *since* (a signup storm shows here first)."""
+    row = db.execute("SELECT count(*) FROM members WHERE created_at >= ?", [iso(since)]).fetchone()
+    return int(row[0])
+
+
+def describe(db: sqlite_utils.Database, email: str, now: datetime) -> dict[str, Any] | None:
+    """Everything a volunteer needs to explain a member's state, or None if unknown.
+
+    The member's row, their hub and the routing rule that chose it, consent records,
+    unused tokens by kind (never the tokens), and the latest mail from and to them.
+    """
+    m = find(db, email)
+    inbound = list(db.query(
+        "SELECT received_at, intent, outcome, folder, reason FROM inbound_messages "
+        "WHERE from_addr = ? COLLATE NOCASE ORDER BY id DESC LIMIT 10", [email]))
+    outbound = list(db.query(
+        "SELECT created_at, template, state, sent_at, last_error FROM outbox "
+        "WHERE to_addr = ? COLLATE NOCASE ORDER BY id DESC LIMIT 10", [email]))
+    if m is None and not inbound and not outbound:
+        return None
+    hub = None
+    if m is not None and m.hub_id is not None:
+        hub = next(iter(db.query("SELECT slug, name, active FROM hubs WHERE id = ?",
+                                 [m.hub_id])), None)
+    pending_tokens = {r["action"]: r["n"] for r in db.query(
+        "SELECT action, count(*) AS n FROM tokens WHERE email = ? COLLATE NOCASE "
+        "AND used_at IS NULL AND expires_at > ? GROUP BY action", [email, iso(now)])}
+    return {"member": m, "hub": hub, "consents": consents(db, m.id) if m else [],
+            "pending_tokens": pending_tokens, "inbound": inbound, "outbound": outbound,
+            "history": list(db.query("SELECT at, actor, action, detail FROM audit_log "
+                                     "WHERE member_id = ? ORDER BY id DESC LIMIT 10",
+                                     [m.id])) if m else []}

@@ -1,0 +1,36 @@
+"""The membership rules' settings (``Policy``) and what applying a command ended in (``Result``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from lists.principles import Principles
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What the membership rules need from the deployment's settings."""
+
+    address: str                    # the network's address: network@example.org
+    delimiter: str                  # "+"
+    principles: Principles
+    suppression_key: bytes
+    token_ttl: timedelta = timedelta(days=30)
+    replies_per_day: int = 10
+    signups_per_hour: int = 50
+    trust_dkim_for_join: bool = False
+
+    def sub_address(self, tag: str) -> str:
+        local, domain = self.address.split("@", 1)
+        return f"{local}{self.delimiter}{tag}@{domain}"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    action: str
+    folder: str = "processed"
+    reason: str = ""
+    member_id: int | None = None
+    replies: int = 0
+    held_back: tuple[str, ...] = field(default_factory=tuple)
