@@ -97,6 +97,13 @@ class Postcode:
         return f"{self.outward} {self.inward[0]}"
 
     @property
+    def parent_district(self) -> str | None:
+        """The district a lettered central London district splits: ``SW1`` for ``SW1A``."""
+        if self.special is None and self.outward[-1].isalpha():
+            return self.outward[:-1]
+        return None
+
+    @property
     def is_outcode(self) -> bool:
         """True when only the district was given (``M14``)."""
         return self.inward is None
