@@ -92,9 +92,10 @@ def sync_hubs(db: sqlite_utils.Database, hubs: Sequence[HubSpec], now: datetime,
         _write_hubs(db, hubs, changes, now)
         moves, refreshed = _member_routes(db, load_index(db), progress)
         _write_routes(db, moves, refreshed, now)
-        notices = _notify(db, [m for m, _ in moves], now) if notify else 0
+        warnings = _warnings(hubs)
+        notices = _notify(db, [m for m, _ in moves], now, warnings) if notify else 0
         return SyncPlan(tuple(changes), tuple(m for m, _ in moves), len(refreshed),
-                        unchanged, True, notices, tuple(_warnings(hubs)))
+                        unchanged, True, notices, tuple(warnings))
 
 
 def _stored_hubs(db: sqlite_utils.Database) -> dict[str, dict[str, object]]:
@@ -248,7 +249,9 @@ def _write_routes(db: sqlite_utils.Database, moves: list[_Route],
               {"from_hub": m.from_hub, "to_hub": m.to_hub, "rule": rule})
 
 
-def _notify(db: sqlite_utils.Database, moves: list[Move], now: datetime) -> int:
+def _notify(db: sqlite_utils.Database, moves: list[Move], now: datetime,
+            warnings: list[str]) -> int:
+    """Queue the members' and officers' notices; unusable addresses become warnings."""
     hubs = {str(r["slug"]): r for r in db.query("SELECT id, slug, name, contacts FROM hubs")}
 
     def hub_name(slug: str | None) -> str:
@@ -258,12 +261,17 @@ def _notify(db: sqlite_utils.Database, moves: list[Move], now: datetime) -> int:
     moved = [m for m in moves if m.state == "active"]
     for m in moved:
         to = hubs.get(m.to_hub or "")
-        enqueue(db, OutgoingMail(
-            template="member/hub-changed", to_addr=m.email, to_name=m.name, kind="notice",
-            member_id=m.member_id, hub_id=int(to["id"]) if to else None,
-            context={"name": m.name or "", "postcode": m.postcode or "",
-                     "old_hub": hub_name(m.from_hub), "new_hub": hub_name(m.to_hub),
-                     "new_hub_note": _new_hub_note(m.to_hub), "rule": m.rule}), now)
+        try:
+            mail = OutgoingMail(
+                template="member/hub-changed", to_addr=m.email, to_name=m.name,
+                kind="notice", member_id=m.member_id, hub_id=int(to["id"]) if to else None,
+                context={"name": m.name or "member", "postcode": m.postcode or "",
+                         "old_hub": hub_name(m.from_hub), "new_hub": hub_name(m.to_hub),
+                         "new_hub_note": _new_hub_note(m.to_hub), "rule": m.rule})
+        except ValueError as e:
+            warnings.append(f"member {m.member_id} moved but not told: {e}")
+            continue
+        enqueue(db, mail, now)
         queued += 1
     for slug, hub in sorted(hubs.items()):
         joined = [m for m in moved if m.to_hub == slug]

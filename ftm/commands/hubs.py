@@ -26,6 +26,17 @@ def hubs() -> None:
     """
 
 
+WHOLE = {"hub", "slug", "area", "members", "unassigned", "change"}   # never wrapped
+
+
+def _table(*headers: str, title: str | None = None) -> Table:
+    """A table whose cells wrap rather than cut, and whose key columns stay whole."""
+    table = Table(title=title)
+    for header in headers:
+        table.add_column(header, overflow="fold", no_wrap=header in WHOLE)
+    return table
+
+
 def _load(app: App, path: str | None) -> tuple[str, list[HubSpec]]:
     source = path or app.settings.paths.hubs_file
     try:
@@ -67,19 +78,18 @@ def _show_plan(console: Console, source: str, plan: SyncPlan, limit: int) -> Non
     for warning in plan.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
     if plan.hubs:
-        table = Table("hub", "name", "change", "details", title=f"Hubs ({source})")
+        table = _table("hub", "name", "change", "details", title=f"Hubs ({source})")
         for h in plan.hubs:
             table.add_row(h.slug, h.name, h.change, "\n".join(h.details))
         console.print(table)
     if plan.moves:
-        table = Table("member", "postcode", "state", "from", "to", "rule",
-                      title=f"Members who {'moved' if plan.applied else 'would move'}")
+        console.print(f"[bold]Members who {'moved' if plan.applied else 'would move'}:[/]")
         for m in plan.moves[:limit]:
-            table.add_row(m.email, m.postcode or "", m.state, m.from_hub or "(unassigned)",
-                          m.to_hub or "(unassigned)", m.rule)
-        console.print(table)
+            console.print(f"  {m.email} ({m.postcode or 'no postcode'}, {m.state}): "
+                          f"{m.from_hub or '(unassigned)'} -> {m.to_hub or '(unassigned)'}"
+                          f" -- {m.rule}", markup=False, highlight=False, soft_wrap=True)
         if len(plan.moves) > limit:
-            console.print(f"... and {len(plan.moves) - limit} more (--limit to see them)")
+            console.print(f"  ... and {len(plan.moves) - limit} more (--limit to see them)")
     summary = (f"{len(plan.hubs)} hub change(s), {plan.unchanged_hubs} hub(s) unchanged, "
                f"{len(plan.moves)} member(s) {'moved' if plan.applied else 'would move'}")
     if plan.applied:
@@ -99,12 +109,11 @@ def list_cmd(app: App, show_all: bool) -> None:
     if not rows:
         click.echo("no hubs in the store yet: run `ftm hubs sync --apply`")
         return
-    table = Table("slug", "name", "covers", "excludes", "members", "membership secretary",
-                  "digest")
+    table = _table("slug", "name", "covers", "excludes", "members", "membership secretary")
     for r in rows:
         name = r.name if r.active else f"{r.name} (deactivated)"
         table.add_row(r.slug, name, ", ".join(r.covers) or "(nothing)", ", ".join(r.excludes),
-                      str(r.members), r.contacts.get("membership_secretary", ""), r.digest)
+                      str(r.members), r.contacts.get("membership_secretary", ""))
     Console().print(table)
 
 
@@ -153,7 +162,7 @@ def coverage(app: App, region: str | None, uncovered: bool) -> None:
     it (area, region) or part of it (districts, sectors).
     """
     report = coverage_report(app.db())
-    table = Table("region", "area", "", "hubs", "members", "unassigned")
+    table = _table("region", "area", "", "hubs", "members", "unassigned")
     shown_region = None
     for a in report.areas:
         if region and a.region.casefold() != region.casefold():
