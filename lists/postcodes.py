@@ -253,7 +253,7 @@ order ref reference case invoice ticket booking account acct no number id tracki
 model part flight item sku receipt claim policy
 """)
 _ROAD_BEFORE = _words("the a an")
-_PLACE_AFTER = _words("area district postcode side part end")
+_PLACE_AFTER = _words("area district postcode side part end hub branch group")
 _ROAD_AFTER = _words("""
 motorway mway toll junction jct northbound southbound eastbound westbound paper size sheet
 sheets envelope envelopes format

@@ -193,6 +193,7 @@ def found(text: str, include_outcodes: bool = True) -> list[str]:
     ("postcode:EC1A1BB", ["EC1A 1BB"]),
     ("I live in M14, near Fallowfield", ["M14"]),
     ("I'm in the M14 area", ["M14"]),
+    ("please add me to the SE1 hub", ["SE1"]),
     ("my post code is m14", ["M14"]),
     ("Moved from L8 1AB to M14 5QA last week", ["L8 1AB", "M14 5QA"]),
     ("(SW1A 1AA)", ["SW1A 1AA"]),
