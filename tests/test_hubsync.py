@@ -218,7 +218,8 @@ def test_templates_render_with_the_context_queued(db: sqlite_utils.Database,
     sync_hubs(db, parse_hubs(V1), utcnow(), apply=True)
     sync_hubs(db, parse_hubs(V2), utcnow(), apply=True)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                             undefined=jinja2.StrictUndefined, autoescape=False)
+                             undefined=jinja2.StrictUndefined,
+                             autoescape=jinja2.select_autoescape(["html"]))
     contexts = [c for t, _, c in outbox(db) if t == name]
     texts = [env.get_template(f"{name}.txt").render(**context) for context in contexts]
     assert texts and all(t.startswith("Subject: ") for t in texts)
