@@ -238,12 +238,19 @@ def _coverages(value: Any, where: str, problems: list[str]) -> tuple[Coverage, .
 
 
 def _duplicates(hubs: list[HubSpec]) -> list[str]:
-    seen: set[str] = set()
+    """Slugs and list addresses are each one hub's own."""
+    slugs: set[str] = set()
+    addresses: dict[str, str] = {}
     problems = []
     for hub in hubs:
-        if hub.slug in seen:
+        if hub.slug in slugs:
             problems.append(f"two hubs have the slug {hub.slug!r}: each needs its own")
-        seen.add(hub.slug)
+        slugs.add(hub.slug)
+        if hub.address:
+            other = addresses.setdefault(hub.address.lower(), hub.slug)
+            if other != hub.slug:
+                problems.append(f"hubs {other} and {hub.slug} both have the address "
+                                f"{hub.address}: a list address belongs to one hub")
     return problems
 
 

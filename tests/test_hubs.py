@@ -177,3 +177,12 @@ name = "B"
 """)
     assert hubs[0].address == "hub-a@example.org"
     assert hubs[1].address == "" and hubs[1].digest == "weekly"
+
+
+def test_a_list_address_belongs_to_one_hub() -> None:
+    # two hubs with one list address would share each other's posts
+    with pytest.raises(HubsFileError) as e:
+        parse_hubs('[[hubs]]\nslug = "a"\nname = "A"\naddress = "x@example.org"\n'
+                   '[[hubs]]\nslug = "b"\nname = "B"\naddress = "X@example.org"\n')
+    assert e.value.problems == ["hubs a and b both have the address X@example.org: a list "
+                                "address belongs to one hub"]
