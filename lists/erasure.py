@@ -37,7 +37,7 @@ def request(db: sqlite_utils.Database, origin: Origin, now: datetime, policy: Po
             return Result("sent to review", "review",
                           "erase confirmation with a token that is unknown, used or expired")
         erase(db, row.email, now, policy.suppression_key)
-        r.reply(row.email, ERASED_TEMPLATE, {})
+        r.reply(row.email, ERASED_TEMPLATE, {}, final=True)
         return Result("personal data erased")
     m = members.find(db, origin.email)
     known = m is not None or db.execute(
@@ -62,6 +62,8 @@ def erase(db: sqlite_utils.Database, email: str, now: datetime, key: bytes) -> N
     if m is not None:
         members.audit(db, now, "email", "erased", None)
         db.execute("DELETE FROM members WHERE id = ?", [m.id])
+    db.execute("DELETE FROM review_items WHERE inbound_id IN (SELECT id FROM inbound_messages "
+               "WHERE from_addr = ? COLLATE NOCASE)", [email])
     db.execute("UPDATE inbound_messages SET from_addr = NULL, subject = NULL "
                "WHERE from_addr = ? COLLATE NOCASE", [email])
     for table, column in ADDRESS_COLUMNS:

@@ -34,8 +34,16 @@ class Replier:
 
     def reply(self, to_addr: str, template: str, context: dict[str, Any],
               to_name: str | None = None, member_id: int | None = None,
-              hub_id: int | None = None) -> int | None:
-        """An automatic reply to the sender of the message in hand; None if held back."""
+              hub_id: int | None = None, final: bool = False) -> int | None:
+        """An automatic reply to the sender of the message in hand; None if held back.
+
+        *final* is for the one mail that confirms an erasure: it goes although the
+        address has just been suppressed.
+        """
+        if final:
+            return self._enqueue(OutgoingMail(template=template, to_addr=to_addr,
+                                              context=context, kind="reply",
+                                              in_reply_to=self.in_reply_to))
         if members.is_suppressed(self.db, to_addr, self.suppression_key):
             self.held_back.append(f"{template}: address suppressed")
             return None
