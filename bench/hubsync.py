@@ -15,6 +15,7 @@ import random
 import resource
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench.route import make_hubs, make_postcodes
@@ -41,10 +42,8 @@ def main() -> None:
                 "VALUES (?, ?, ?, 'active', ?, ?)",
                 [(f"m{i}@example.org", f"Member {i}", pc, now, now)
                  for i, pc in enumerate(make_postcodes(args.members, rng))])
-        hubs = make_hubs(args.hubs, rng)
-        for hub in hubs[:5]:   # a few secretaries to hear of moves
-            object.__setattr__(hub, "contacts", {"membership_secretary":
-                                                 f"members.{hub.slug}@example.org"})
+        hubs = [replace(h, contacts={"membership_secretary": f"members.{h.slug}@example.org"})
+                for h in make_hubs(args.hubs, rng)]
         t0 = time.perf_counter()
         sync_hubs(db, hubs, utcnow(), apply=True)
         first_s = time.perf_counter() - t0
