@@ -15,6 +15,7 @@ nothing.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ from lists.store import transaction
 CURRENT_STATES = ("pending", "active", "disabled")
 OFFICER_ROLES = ("membership_secretary", "secretary", "chair")   # who hears, in order
 ACTOR = "ftm hubs sync"
+LISTED = 200        # members named in one officer notice; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,9 +246,11 @@ def _write_routes(db: sqlite_utils.Database, moves: list[_Route],
          for m, rule in moves])
     db.conn.executemany("UPDATE members SET route_rule = ? WHERE id = ?",
                         [(rule, mid) for mid, rule in refreshed])
-    for m, rule in moves:
-        audit(db, now, ACTOR, "hub-moved", m.member_id,
-              {"from_hub": m.from_hub, "to_hub": m.to_hub, "rule": rule})
+    db.conn.executemany(
+        "INSERT INTO audit_log (at, actor, action, member_id, detail) VALUES (?, ?, ?, ?, ?)",
+        [(iso(now), ACTOR, "hub-moved", m.member_id,
+          json.dumps({"from_hub": m.from_hub, "rule": rule, "to_hub": m.to_hub},
+                     sort_keys=True)) for m, rule in moves])
 
 
 def _notify(db: sqlite_utils.Database, moves: list[Move], now: datetime,
@@ -273,9 +277,13 @@ def _notify(db: sqlite_utils.Database, moves: list[Move], now: datetime,
             continue
         enqueue(db, mail, now)
         queued += 1
+    joined_by: dict[str | None, list[Move]] = defaultdict(list)
+    left_by: dict[str | None, list[Move]] = defaultdict(list)
+    for m in moved:
+        joined_by[m.to_hub].append(m)
+        left_by[m.from_hub].append(m)
     for slug, hub in sorted(hubs.items()):
-        joined = [m for m in moved if m.to_hub == slug]
-        left = [m for m in moved if m.from_hub == slug]
+        joined, left = joined_by.get(slug, []), left_by.get(slug, [])
         officer = _officer(hub)
         if (joined or left) and officer:
             enqueue(db, OutgoingMail(
@@ -302,9 +310,12 @@ def _officer(hub: dict[str, object]) -> str | None:
 
 
 def _lines(moves: list[Move], direction: str, hub_name: Callable[[str | None], str]) -> str:
+    """One line per member, at most LISTED of them (a big change would make a huge mail)."""
     if not moves:
         return "(none)"
-    return "\n".join(
-        f"- {m.name or '(no name)'} <{m.email}>, {m.postcode or 'no postcode'}, "
-        f"{direction} {hub_name(m.from_hub if direction == 'from' else m.to_hub)}"
-        for m in moves)
+    lines = [f"- {m.name or '(no name)'} <{m.email}>, {m.postcode or 'no postcode'}, "
+             f"{direction} {hub_name(m.from_hub if direction == 'from' else m.to_hub)}"
+             for m in moves[:LISTED]]
+    if len(moves) > LISTED:
+        lines.append(f"... and {len(moves) - LISTED} more")
+    return "\n".join(lines)

@@ -225,3 +225,19 @@ def test_templates_render_with_the_context_queued(db: sqlite_utils.Database,
     assert texts and all(t.startswith("Subject: ") for t in texts)
     assert any("Liverpool South" in t and ("jo@example.org" in t or "Dear Jo Bloggs" in t)
                for t in texts)
+
+
+def test_officer_notice_names_at_most_listed_members(db: sqlite_utils.Database) -> None:
+    # a big coverage change tells the secretary the count and names the first LISTED
+    from lists import hubsync
+
+    sync_hubs(db, parse_hubs(V1), utcnow(), apply=True, notify=False)
+    for i in range(hubsync.LISTED + 5):
+        member(db, f"m{i}@example.org", f"L8 {i % 10}AB")
+    sync_hubs(db, parse_hubs(V1), utcnow(), apply=True, notify=False)
+    assert outbox(db) == []                       # --no-notify queues nothing
+    sync_hubs(db, parse_hubs(V2), utcnow(), apply=True)
+    officer = [c for t, a, c in outbox(db) if a == "members.merseyside@example.org"]
+    assert officer[0]["left_count"] == hubsync.LISTED + 5
+    left = str(officer[0]["left"]).splitlines()
+    assert len(left) == hubsync.LISTED + 1 and left[-1] == "... and 5 more"
