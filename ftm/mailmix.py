@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formatdate, make_msgid, parseaddr
-from email import message_from_bytes, policy as email_policy
-from datetime import datetime, timedelta, UTC
 
 FIRST = ["Aisha", "Ben", "Ciara", "Dev", "Eleanor", "Femi", "Gareth", "Hannah", "Imran", "Jo",
          "Kwame", "Laura", "Mohammed", "Niamh", "Owen", "Priya", "Rhys", "Sinead", "Tom", "Una",
@@ -90,7 +91,7 @@ def reply_to(sent: bytes, sender: Person, body: str, when: datetime) -> bytes:
     orig = message_from_bytes(sent, policy=email_policy.default)
     to = str(orig.get("Reply-To") or orig.get("From"))
     subject = str(orig.get("Subject", ""))
-    part = orig.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
+    part = orig.get_body(preferencelist=("plain",))
     quoted = "\n".join("> " + line for line in (part.get_content() if part else "").splitlines())
     text = f"{body}\n\nOn {formatdate(localtime=False)}, {parseaddr(to)[1]} wrote:\n{quoted}\n"
     return _message(sender, to, f"Re: {subject}", text, when,

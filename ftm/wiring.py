@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from inbox.context import Context
+
 from ftm.app import App
 from ftm.settings import ConfigError, Settings
-from inbox.context import Context
 from inbox.process import Processing
 from lists.policy import Policy
 from lists.principles import Principles, PrinciplesError, parse_principles

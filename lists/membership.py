@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from lists import erasure, members, tokens
+from lists import erasure, members, routing, tokens
 from lists.commands import (
     Bounce,
     Command,
@@ -75,6 +75,13 @@ def run(db: sqlite_utils.Database, command: Command, now: datetime, policy: Poli
                   tuple(r.held_back))
 
 
+def _reload(db: sqlite_utils.Database, m: Member) -> Member:
+    fresh = members.get(db, m.id)
+    if fresh is None:
+        raise LookupError(f"member {m.id} vanished inside its own transaction")
+    return fresh
+
+
 # --- join and confirm -------------------------------------------------------------------
 
 def _join(db: sqlite_utils.Database, cmd: Join, now: datetime, policy: Policy,
@@ -103,8 +110,7 @@ def _join(db: sqlite_utils.Database, cmd: Join, now: datetime, policy: Policy,
             fields["postcode"] = cmd.postcode
         members.update(db, m.id, now, **fields)
         members.audit(db, now, "email", "signup again", m.id, previous_state=m.state)
-        m = members.get(db, m.id)
-        assert m is not None
+        m = _reload(db, m)
         action = "pending member updated"
     if cmd.commitment and cmd.origin.proof == "dkim" and policy.trust_dkim_for_join:
         return _activate(db, m, cmd.origin, "dkim", now, policy, r)
@@ -175,8 +181,7 @@ def _commit(db: sqlite_utils.Database, cmd: Commit, now: datetime, policy: Polic
         # only a From header: ask for the round-trip again
         if cmd.postcode and not m.postcode:
             members.update(db, m.id, now, postcode=cmd.postcode)
-            m = members.get(db, m.id)
-            assert m is not None
+            m = _reload(db, m)
         return _ask_or_confirm(db, m, now, policy, r, "commitment without proof")
     if m is None:
         return Result("sent to review", "review", "confirmation for a member that is gone")
@@ -184,34 +189,29 @@ def _commit(db: sqlite_utils.Database, cmd: Commit, now: datetime, policy: Polic
         return Result("already active", member_id=m.id)
     if cmd.postcode and not m.postcode:
         members.update(db, m.id, now, postcode=cmd.postcode)
-        m = members.get(db, m.id)
-        assert m is not None
+        m = _reload(db, m)
     return _activate(db, m, cmd.origin, proof, now, policy, r)
 
 
 def _activate(db: sqlite_utils.Database, m: Member, origin: Origin, proof: str, now: datetime,
               policy: Policy, r: Replier) -> Result:
-    from lists import routing
-
     members.update(db, m.id, now, state="active", confirmed_at=now.isoformat(), left_at=None,
                    bounce_score=0.0)
     members.record_consent(db, m.id, policy.principles.version, origin.message_id, proof, now)
     members.audit(db, now, "email", "confirmed", m.id, proof=proof)
-    decision = routing.assign_hub(db, m.id, m.postcode, now)
-    m = members.get(db, m.id)
-    assert m is not None
+    routing.assign_hub(db, m.id, m.postcode, now)
+    m = _reload(db, m)
     hub = hub_info(db, m.hub_id)
-    ctx = {"name": m.name, "postcode": m.postcode, "hub": hub, "route_rule": m.route_rule,
-           "events": []}
+    ctx: dict[str, Any] = {"name": m.name, "postcode": m.postcode, "home_hub": hub,
+                           "route_rule": m.route_rule, "events": []}
     r.reply(m.email, "member/welcome", ctx, m.name, m.id, m.hub_id)
     if hub:
         for addr in hub["secretaries"]:
             r.notify(addr, "officer/new-member",
-                     {"hub": hub, "member": {"name": m.name, "email": m.email,
+                     {"home_hub": hub, "member": {"name": m.name, "email": m.email,
                                              "postcode": m.postcode, "kind": m.kind}},
                      m.id, m.hub_id)
     where = f"hub {hub['slug']}" if hub else "no hub (unassigned)"
-    del decision
     return Result(f"member confirmed ({proof}), {where}", member_id=m.id)
 
 
@@ -243,8 +243,6 @@ def _leave(db: sqlite_utils.Database, cmd: Leave, now: datetime, policy: Policy,
 
 def _move(db: sqlite_utils.Database, cmd: Move, now: datetime, policy: Policy,
           r: Replier) -> Result:
-    from lists import routing
-
     m = members.find(db, cmd.origin.email)
     if m is None or m.state not in ("active", "pending"):
         r.reply(cmd.origin.email, "member/not-a-member", {"request": "move"})
@@ -256,23 +254,21 @@ def _move(db: sqlite_utils.Database, cmd: Move, now: datetime, policy: Policy,
     members.update(db, m.id, now, postcode=cmd.postcode)
     members.audit(db, now, "email", "moved", m.id)
     if m.state == "pending":
-        m = members.get(db, m.id)
-        assert m is not None
+        m = _reload(db, m)
         send_confirmation(db, m, now, policy, r, "member/confirm-join")
         return Result("pending member's postcode updated; confirmation sent", member_id=m.id)
     routing.assign_hub(db, m.id, cmd.postcode, now)
-    m = members.get(db, m.id)
-    assert m is not None
+    m = _reload(db, m)
     new_hub = hub_info(db, m.hub_id)
-    ctx = {"name": m.name, "postcode": m.postcode, "old_hub": old_hub, "hub": new_hub,
+    ctx = {"name": m.name, "postcode": m.postcode, "old_hub": old_hub, "home_hub": new_hub,
            "route_rule": m.route_rule}
     r.reply(m.email, "member/moved", ctx, m.name, m.id, m.hub_id)
     if (old_hub or {}).get("id") != (new_hub or {}).get("id"):
         for h in (old_hub, new_hub):
             for addr in (h or {}).get("secretaries", []):
-                r.notify(addr, "officer/member-moved",
+                r.notify(addr, "officer/member-relocated",
                          {"member": {"name": m.name, "email": m.email, "postcode": m.postcode},
-                          "old_hub": old_hub, "hub": new_hub, "rule": m.route_rule},
+                          "old_hub": old_hub, "home_hub": new_hub, "rule": m.route_rule},
                          m.id, (h or {}).get("id"))
     return Result("member moved", member_id=m.id)
 
@@ -291,7 +287,7 @@ def _status(db: sqlite_utils.Database, origin: Origin, now: datetime, r: Replier
 def _member_context(db: sqlite_utils.Database, m: Member) -> dict[str, Any]:
     cons = members.consents(db, m.id)
     return {"name": m.name, "email": m.email, "postcode": m.postcode, "state": m.state,
-            "kind": m.kind, "hub": hub_info(db, m.hub_id), "route_rule": m.route_rule,
+            "kind": m.kind, "home_hub": hub_info(db, m.hub_id), "route_rule": m.route_rule,
             "delivery": m.delivery, "joined_at": m.created_at[:10],
             "confirmed_at": (m.confirmed_at or "")[:10] or None,
             "consents": [{"given_at": c["given_at"][:10], "version": c["principles_hash"],
@@ -317,7 +313,7 @@ def _bounce(db: sqlite_utils.Database, cmd: Bounce, now: datetime, r: Replier) -
             hub = hub_info(db, m.hub_id)
             for addr2 in (hub or {}).get("secretaries", []):
                 r.notify(addr2, "officer/member-disabled",
-                         {"member": {"name": m.name, "email": m.email}, "hub": hub,
+                         {"member": {"name": m.name, "email": m.email}, "home_hub": hub,
                           "status": cmd.status, "diagnostic": cmd.diagnostic[:300]},
                          m.id, m.hub_id)
         hit.append(m.id)

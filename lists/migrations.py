@@ -15,24 +15,6 @@ from sqlite_utils.migrations import Migrations
 
 MIGRATIONS = Migrations("ftm")
 
-def run_script(db: sqlite_utils.Database, script: str) -> None:
-    """Run SQL statements one by one inside the migration's transaction.
-
-    (``executescript`` would COMMIT first, so a crash could leave a migration applied
-    but unrecorded.)
-    """
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        if line.strip().startswith("--"):
-            continue
-        statement += line
-        if sqlite3.complete_statement(statement):
-            db.execute(statement)
-            statement = ""
-    if statement.strip():
-        raise ValueError(f"incomplete SQL statement in migration: {statement[:80]!r}")
-
-
 
 def run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run SQL statements one by one inside the migration's transaction.
@@ -50,7 +32,6 @@ def run_script(db: sqlite_utils.Database, script: str) -> None:
             statement = ""
     if statement.strip():
         raise ValueError(f"incomplete SQL statement in migration: {statement[:80]!r}")
-
 
 @MIGRATIONS(name="0001_initial")
 def m0001_initial(db: sqlite_utils.Database) -> None:

@@ -193,7 +193,7 @@ def test_move_reroutes_and_tells_both_hubs(hubs_db: sqlite_utils.Database) -> No
     run(hubs_db, Move(origin(), "M20 6GH"))
     m = members.find(hubs_db, ANN)
     assert m is not None and m.postcode == "M20 6GH"
-    notices = {r["to_addr"] for r in outbox(hubs_db) if r["template"] == "officer/member-moved"}
+    notices = {r["to_addr"] for r in outbox(hubs_db) if r["template"] == "officer/member-relocated"}
     assert notices == {"sec.lpool@example.org", "sec.manc@example.org"}
     assert outbox(hubs_db, ANN)[-1]["template"] == "member/moved"
 
@@ -204,7 +204,7 @@ def test_status_and_help_answer_the_address_only(hubs_db: sqlite_utils.Database)
     run(hubs_db, Status(origin()))
     row = outbox(hubs_db, ANN)[-1]
     assert row["template"] == "member/status"
-    assert json.loads(str(row["context"]))["hub"]["slug"] == "liverpool-south"
+    assert json.loads(str(row["context"]))["home_hub"]["slug"] == "liverpool-south"
     run(hubs_db, Help(origin("curious@example.org")))
     assert outbox(hubs_db)[-1]["template"] == "member/help"
 
