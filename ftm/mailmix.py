@@ -28,7 +28,8 @@ POSTCODES = ["L8 1AB", "L17 2CD", "L18 3EF", "M14 5RT", "M20 6GH", "SK4 2JL", "O
              "G12 8QQ", "EH6 4RS", "CF10 3NB", "SW9 8LF", "E8 1DY", "NE6 5LP", "BS5 0HJ"]
 
 SIGNUP_STYLES = [
-    ("Joining", "Hi,\n\nI'd like to join the network please. My postcode is {pc}.\n\nThanks,\n{first}"),
+    ("Joining",
+     "Hi,\n\nI'd like to join the network please. My postcode is {pc}.\n\nThanks,\n{first}"),
     ("Sign me up", "Sign me up! {pc_lower}\n\n{first} {last}"),
     ("Membership", "Hello,\n\nPlease add me as a member. I live at 12 Park Road, {pc}.\n\n"
                    "Best wishes\n{first} {last}\n\nSent from my iPhone"),

@@ -48,8 +48,9 @@ def _seen(db: sqlite_utils.Database, message_id: str | None, digest: str) -> Out
         [digest, message_id]).fetchone()
     if row is None:
         return None
-    return Outcome(message_id=row[0] or "", intent=row[1] or "", action="duplicate: " + (row[2] or ""),
-                   folder=row[3], reason=row[4] or "", duplicate=True)
+    return Outcome(message_id=row[0] or "", intent=row[1] or "",
+                   action="duplicate: " + (row[2] or ""), folder=row[3], reason=row[4] or "",
+                   duplicate=True)
 
 
 def process(db: sqlite_utils.Database, raw: bytes, received_via: str,

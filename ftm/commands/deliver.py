@@ -1,4 +1,4 @@
-"""``ftm deliver``: one message on standard input, as an MTA pipe, alias or .forward hands it over."""
+"""``ftm deliver``: one message on standard input, as an MTA pipe, alias or .forward gives it."""
 
 from __future__ import annotations
 
