@@ -15,6 +15,7 @@ from ftm.app import App, setup_logging
 from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
 from ftm.commands import members as members_cmd
+from ftm.commands import run as run_cmd
 from ftm.settings import ConfigError
 from lists.store import StoreBusy, StoreError
 
@@ -46,6 +47,7 @@ COMMANDS: list[click.Command] = [
     config_cmd.config,
     db_cmd.db,
     members_cmd.members,
+    run_cmd.run,
 ]
 for _command in COMMANDS:
     cli.add_command(_command)
