@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import smtplib
 import socket
 import sqlite3
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.recording import make_message, subject_for
-from tests.servers import ImapAccount
+from tests.servers import ImapAccount, free_port, wait_for_greeting
 from tests.test_watch import message_ids, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +160,28 @@ def test_systemd_notify_ready_watchdog_stopping(imap_server: ImapAccount,
             p.kill()
             p.wait()
         sock.close()
+
+
+def test_daemon_with_the_receiver(tmp_path: Path) -> None:
+    # [receiver] on, IMAP off: mail over SMTP is processed by the daemon; SIGTERM stops it
+    port = free_port()
+    config = write_config(tmp_path, None)
+    with open(config, "a") as fh:
+        fh.write(f'[receiver]\nenabled = true\nport = {port}\nprotocol = "smtp"\n')
+    p = start(config, env_for(None), log=tmp_path / "daemon.log")
+    try:
+        wait_for_greeting(port, b"220")
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+            assert s.sendmail("person1@example.org", ["network+hub-x@forthemany.test"],
+                              make_message(1)) == {}
+        assert committed(tmp_path / "ftm.db") == 1
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=30) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert "intent=join" in (tmp_path / "daemon.log").read_text()
 
 
 def run_ftm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
