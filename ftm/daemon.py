@@ -152,10 +152,14 @@ class Daemon:
         return f"{handled} message(s) handled since start; tasks: " + \
             ", ".join(t.name for t in self.tasks)
 
-    def run(self) -> int:
-        """Run until SIGTERM/SIGINT (or a task crashes); 0 after a clean stop, else 1."""
+    def _stop_on_signals(self) -> None:
+        """SIGTERM and SIGINT set the stop event: the message in hand is finished first."""
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda signum, frame: self.stop.set())
+
+    def run(self) -> int:
+        """Run until SIGTERM/SIGINT (or a task crashes); 0 after a clean stop, else 1."""
+        self._stop_on_signals()
         for task in self.tasks:
             self._start(task)
         self.notifier.send("READY=1", f"STATUS={self.status()}")
@@ -181,6 +185,7 @@ class Daemon:
 
     def drain(self) -> tuple[int, int]:
         """``--once``: every message in the inbox, then every job once; (messages, failed jobs)."""
+        self._stop_on_signals()
         handled = 0
         for w in self.watchers():
             for _ in range(100_000):  # bounded: each pass handles all it finds

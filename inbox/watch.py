@@ -47,6 +47,9 @@ from lists.clock import utcnow
 log = logging.getLogger(__name__)
 
 FOLDERS = ("processed", "review", "bounces", "failed")
+# Most message bytes fetched in one round trip: bounds memory on a small box, and the
+# time between two signs of life for the watchdog, when big attachments arrive.
+FETCH_BYTES = 16_000_000
 
 
 class WatchError(Exception):
@@ -233,10 +236,13 @@ class Watcher:
                stop: threading.Event | None) -> int:
         """Process one batch in UID order, file it, advance the cursor; return how many."""
         cfg = self.config
-        sizes = client.fetch(batch, ["RFC822.SIZE"])
-        small = [u for u in batch if u in sizes
-                 and int(sizes[u].get(b"RFC822.SIZE", 0)) <= cfg.max_message_bytes]
-        bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+        sizes = {u: int(v.get(b"RFC822.SIZE", 0))
+                 for u, v in client.fetch(batch, ["RFC822.SIZE"]).items()}
+        small = [u for u in batch if u in sizes and sizes[u] <= cfg.max_message_bytes]
+        groups = by_size(small, sizes, FETCH_BYTES)
+        group_of = {u: i for i, group in enumerate(groups) for u in group}
+        bodies: dict[int, Any] = {}
+        fetched = -1
         filed: dict[str, list[int]] = defaultdict(list)
         done: list[int] = []
         store_down: BaseException | None = None
@@ -244,15 +250,19 @@ class Watcher:
             if stop is not None and stop.is_set():
                 break
             self.beat = time.monotonic()
-            if uid not in sizes:  # expunged by someone else since the SEARCH
-                done.append(uid)
+            if uid in group_of and group_of[uid] != fetched:
+                fetched = group_of[uid]  # the next few MB, not the whole batch, in memory
+                bodies = client.fetch(groups[fetched], ["BODY.PEEK[]"])
+                self.beat = time.monotonic()
+            if uid not in sizes or (uid in group_of and uid not in bodies):
+                done.append(uid)  # expunged by someone else since the SEARCH
                 continue
-            if uid not in bodies:
+            if uid not in group_of:
                 filed["review"].append(uid)
-                self._log_oversize(client, uid, int(sizes[uid].get(b"RFC822.SIZE", 0)))
+                self._log_oversize(client, uid, sizes[uid])
                 done.append(uid)
                 continue
-            raw = bytes(bodies[uid][b"BODY[]"])
+            raw = bytes(bodies.pop(uid)[b"BODY[]"])
             try:
                 outcome = process_safely(self.processor, raw, cfg.received_via)
             except Exception as e:  # the store is down: keep this one in the inbox
@@ -349,6 +359,19 @@ class Watcher:
         while not stop.is_set() and time.monotonic() < deadline:
             self.beat = time.monotonic()
             stop.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+
+
+def by_size(uids: list[int], sizes: dict[int, int], limit: int) -> list[list[int]]:
+    """*uids* in order, cut into runs of at most *limit* bytes (one message at least)."""
+    groups: list[list[int]] = []
+    total = limit + 1
+    for uid in uids:
+        if total + sizes[uid] > limit:
+            groups.append([])
+            total = 0
+        groups[-1].append(uid)
+        total += sizes[uid]
+    return groups
 
 
 def _is_news(response: tuple[Any, ...]) -> bool:

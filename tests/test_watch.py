@@ -9,11 +9,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
+from imapclient import IMAPClient
 
 from inbox import cursor as cursors
+from inbox import watch
 from inbox.watch import LoginFailed, WatchConfig, Watcher, WatchError
 from lists.clock import utcnow
 from lists.store import StoreBusy
@@ -287,3 +290,40 @@ def test_xoauth2_login_and_refused_login(imap_server: ImapAccount, db: sqlite_ut
                         credential=lambda: None, security="none", auth="xoauth2")
     with pytest.raises(LoginFailed, match="no OAuth token"):
         Watcher(empty, db, processor).poll_once()
+
+
+def test_bodies_are_fetched_a_few_megabytes_at_a_time(imap_server: ImapAccount,
+                                                      db: sqlite_utils.Database,
+                                                      processor: RecordingProcessor,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # a batch of big messages is fetched in runs under FETCH_BYTES, all still processed
+    monkeypatch.setattr(watch, "FETCH_BYTES", 5_000)
+    calls: list[int] = []
+    real_fetch = IMAPClient.fetch
+
+    def counting_fetch(self: IMAPClient, messages: list[int], data: list[str],
+                       modifiers: object = None) -> dict[int, Any]:
+        if data == ["BODY.PEEK[]"]:
+            calls.append(len(messages))
+        return real_fetch(self, messages, data, modifiers)
+
+    monkeypatch.setattr(IMAPClient, "fetch", counting_fetch)
+    for i in range(8):
+        imap_server.append(make_message(i, size=2_000))
+    w = Watcher(config_for(imap_server), db, processor)
+    assert w.poll_once() == 8
+    w.close()
+    assert sum(calls) == 8 and max(calls) <= 2 and len(calls) >= 4
+    assert len(message_ids(imap_server)["ftm/processed"]) == 8
+
+
+@pytest.mark.parametrize("sizes, limit, groups", [
+    ([1, 1, 1], 10, [[0, 1, 2]]),
+    ([6, 6, 6], 10, [[0], [1], [2]]),
+    ([4, 4, 4, 20, 1], 10, [[0, 1], [2], [3], [4]]),
+    ([], 10, []),
+])
+def test_by_size_cuts_runs_under_the_limit(sizes: list[int], limit: int,
+                                           groups: list[list[int]]) -> None:
+    # runs keep UID order, stay under the limit, and a message above it goes alone
+    assert watch.by_size(list(range(len(sizes))), dict(enumerate(sizes)), limit) == groups
