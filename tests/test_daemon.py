@@ -87,11 +87,13 @@ def test_sigkill_three_times_then_restart(imap_server: ImapAccount, tmp_path: Pa
         before = committed(db_path)
         target = before + rng.randint(5, 40)
         p = start(config, env, "--delay", "0.01", log=tmp_path / "daemon.log")
-        assert wait_until(lambda t=target: committed(db_path) >= t, timeout=30), \
-            (seed, committed(db_path), (tmp_path / "daemon.log").read_text()[-2000:])
-        time.sleep(rng.uniform(0, 0.05))
-        p.send_signal(signal.SIGKILL)
-        p.wait(timeout=10)
+        try:
+            assert wait_until(lambda t=target: committed(db_path) >= t, timeout=30), \
+                (seed, committed(db_path), (tmp_path / "daemon.log").read_text()[-2000:])
+            time.sleep(rng.uniform(0, 0.05))
+        finally:
+            p.send_signal(signal.SIGKILL)
+            p.wait(timeout=10)
         kills += 1
     assert committed(db_path) < n - 4, f"the kills came too late to test anything ({seed})"
     p = start(config, env, "--once", log=tmp_path / "daemon.log")
@@ -121,9 +123,14 @@ def test_sigterm_finishes_the_message_in_hand(imap_server: ImapAccount,
     config = write_config(tmp_path, imap_server)
     db_path = tmp_path / "ftm.db"
     p = start(config, env_for(imap_server), "--delay", "0.05", log=tmp_path / "daemon.log")
-    assert wait_until(lambda: committed(db_path) >= 5, timeout=30)
-    p.send_signal(signal.SIGTERM)
-    assert p.wait(timeout=30) == 0, (tmp_path / "daemon.log").read_text()[-2000:]
+    try:
+        assert wait_until(lambda: committed(db_path) >= 5, timeout=30)
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=30) == 0, (tmp_path / "daemon.log").read_text()[-2000:]
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
     got = message_ids(imap_server)
     with sqlite3.connect(db_path) as db:
         done = sorted(r[0] for r in db.execute("SELECT message_id FROM inbound_messages"))
