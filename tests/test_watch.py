@@ -232,12 +232,14 @@ def test_run_forever_picks_up_new_mail(imap_server: ImapAccount, db: sqlite_util
     assert len(message_ids(imap_server)["ftm/processed"]) == 3
 
 
-def test_dovecot_restart_mid_run(db: sqlite_utils.Database,
-                                 processor: RecordingProcessor) -> None:
+def test_dovecot_restart_mid_run(db: sqlite_utils.Database, processor: RecordingProcessor,
+                                 caplog: pytest.LogCaptureFixture) -> None:
     # Dovecot goes away and comes back: the watcher reconnects, nothing lost or doubled
     server = Dovecot(users={"ftm": "pw"}).start()
     acct = ImapAccount(server, "ftm", "pw")
+    stop = threading.Event()
     try:
+        caplog.set_level(logging.INFO)
         w = Watcher(config_for(acct), db, processor)
         t, stop = run_in_thread(w)
         for i in range(10):
@@ -253,7 +255,10 @@ def test_dovecot_restart_mid_run(db: sqlite_utils.Database,
         assert got["INBOX"] == []
         assert got["ftm/processed"] == sorted(f"<msg-{i}@example.org>" for i in range(20))
         assert count(db, "SELECT count(*) FROM outbox") == 20
+        assert caplog.text.count(": connected (") >= 2  # it did lose and regain the server
+        assert "retrying in" in caplog.text
     finally:
+        stop.set()
         server.cleanup()
 
 
