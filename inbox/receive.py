@@ -29,7 +29,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from inbox.handling import log_outcome, message_id_of, process_safely
+from inbox.handling import log_outcome, message_id_of, store_unavailable
 from inbox.outcome import Processor
 
 log = logging.getLogger(__name__)
@@ -99,20 +99,20 @@ class InboundHandler:
             return self._reply("451 4.3.2 Shutting down; try again later", len(rcpts))
         raw = with_delivered_to(raw, rcpts)
         via = self.config.protocol
-        loop = asyncio.get_running_loop()
         try:
-            outcome = await loop.run_in_executor(self.executor, process_safely,
-                                                 self.processor, raw, via)
-        except RuntimeError:  # the executor shut down under us: we are stopping
+            future = self.executor.submit(self.processor, raw, via)
+        except RuntimeError:  # the executor has shut down: we are stopping
             return self._reply("451 4.3.2 Shutting down; try again later", len(rcpts))
+        try:
+            outcome = await asyncio.wrap_future(future)
         except Exception as e:
-            log.warning("%s store unavailable (%s); answered 451 so the sender retries",
-                        message_id_of(raw), e)
-            return self._reply("451 4.3.0 Temporarily unable to store mail; try again later",
-                               len(rcpts))
-        if outcome.folder == "failed":
-            log.warning("%s answered 451: processing crashed; the sender will retry",
-                        outcome.message_id)
+            if store_unavailable(e):
+                log.warning("%s store unavailable (%s); answered 451 so the sender retries",
+                            message_id_of(raw), e)
+                return self._reply("451 4.3.0 Temporarily unable to store mail; try again "
+                                   "later", len(rcpts))
+            log.error("%s processing crashed (%s: %s); answered 451 so the sender retries",
+                      message_id_of(raw), type(e).__name__, e, exc_info=True)
             return self._reply("451 4.3.0 Temporarily unable to process mail; try again "
                                "later", len(rcpts))
         log_outcome(outcome, via)
