@@ -158,6 +158,22 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
     """)
 
 
+
+@MIGRATIONS(name="0002_imap_cursors")
+def m0002_imap_cursors(db: sqlite_utils.Database) -> None:
+    # Where the IMAP watcher got to in each watched mailbox: a message with a UID at or
+    # below last_uid has been processed and filed; a new UIDVALIDITY resets the count.
+    db.executescript("""
+    CREATE TABLE imap_cursors (
+        account TEXT NOT NULL,                      -- user@host:port
+        mailbox TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        last_uid INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (account, mailbox)
+    ) STRICT;
+    """)
+
 @dataclass(frozen=True, slots=True)
 class MigrationStatus:
     applied: list[tuple[str, str]]   # (name, applied_at)
