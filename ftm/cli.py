@@ -16,6 +16,7 @@ from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
 from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
+from ftm.commands import run as run_cmd
 from ftm.settings import ConfigError
 from lists.store import StoreBusy, StoreError
 
@@ -48,6 +49,7 @@ COMMANDS: list[click.Command] = [
     db_cmd.db,
     hubs_cmd.hubs,
     members_cmd.members,
+    run_cmd.run,
 ]
 for _command in COMMANDS:
     cli.add_command(_command)

@@ -157,6 +157,22 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
     """)
 
 
+@MIGRATIONS(name="0002_imap_cursors")
+def m0002_imap_cursors(db: sqlite_utils.Database) -> None:
+    # Where the IMAP watcher got to in each watched mailbox: a message with a UID at or
+    # below last_uid has been processed and filed; a new UIDVALIDITY resets the count.
+    run_script(db, """
+    CREATE TABLE imap_cursors (
+        account TEXT NOT NULL,                      -- user@host:port
+        mailbox TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        last_uid INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (account, mailbox)
+    ) STRICT;
+    """)
+
+
 @MIGRATIONS(name="0600_inbound_folder_and_review_items")
 def m0600_inbound_folder_and_review_items(db: sqlite_utils.Database) -> None:
     run_script(db, """

@@ -35,11 +35,16 @@ def open_db(path: str | os.PathLike[str], busy_timeout_ms: int = 5000) -> sqlite
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
         # Create the file ourselves so it is 0600 from its first byte, and keep the
-        # -wal and -shm files that SQLite creates beside it private too.
+        # -wal and -shm files that SQLite creates beside it private too. Only when it
+        # is missing: closing any descriptor of a file drops every POSIX lock this
+        # process holds on it, and SQLite's locks are POSIX locks, so opening and
+        # closing a database this process already uses would let another process
+        # think it is the last one and delete the live WAL (commits then vanish).
         old_umask = os.umask(0o077)
         try:
-            fd = os.open(p, os.O_CREAT | os.O_RDWR, 0o600)
-            os.close(fd)
+            if not p.exists():
+                with contextlib.suppress(FileExistsError):
+                    os.close(os.open(p, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
             conn = sqlite3.connect(str(p), timeout=busy_timeout_ms / 1000,
                                    check_same_thread=False)
         except OSError as e:

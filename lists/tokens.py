@@ -106,9 +106,3 @@ def revoke(db: sqlite_utils.Database, email: str, action: str | None = None) -> 
         cur = db.execute("DELETE FROM tokens WHERE email = ? AND action = ?", [email, action])
     return cur.rowcount
 
-
-def clean_up(db: sqlite_utils.Database, now: datetime, grace: timedelta) -> int:
-    """Delete tokens that expired, or were used, more than *grace* ago."""
-    cutoff = iso(now - grace)
-    cur = db.execute("DELETE FROM tokens WHERE expires_at < ? OR used_at < ?", [cutoff, cutoff])
-    return cur.rowcount

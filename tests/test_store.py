@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,21 @@ def test_garbage_file_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError):
         open_db(bad)
+
+
+def test_second_connection_keeps_the_first_ones_locks(db_path: Path) -> None:
+    # two connections in one process, another process opens and closes the store: the
+    # first connection's later commit is still there for everyone (no WAL deleted under it)
+    a = open_db(db_path)
+    a.execute("CREATE TABLE t (x INTEGER)")
+    b = open_db(db_path)
+    peek = f"import sqlite3; c = sqlite3.connect({str(db_path)!r}); " \
+           "print(c.execute('SELECT count(*) FROM t').fetchone()[0]); c.close()"
+    subprocess.run([sys.executable, "-c", peek], check=True, capture_output=True)
+    with transaction(a):
+        a.execute("INSERT INTO t VALUES (1)")
+    out = subprocess.run([sys.executable, "-c", peek], check=True, capture_output=True,
+                         text=True)
+    assert out.stdout.strip() == "1"
+    a.close()
+    b.close()

@@ -1,0 +1,236 @@
+"""The daemon: inbox watcher, optional receiver and scheduler in threads; signals; systemd notify.
+
+``run(app)`` is ``ftm run``: it builds the processor (``build_processor``), one task per
+enabled path plus the scheduler, starts them, tells systemd READY=1, pings the
+watchdog while every task shows signs of life, and on SIGTERM/SIGINT lets each task
+finish the message in hand before it returns. ``run(app, once=True)`` is
+``ftm run --once``: drain the inbox, run every job once, exit.
+
+Each task has its own SQLite connection; the watcher and the receiver share the one
+processor, so calls to it are serialized (one message at a time, one transaction).
+
+Exceptions::
+
+    DaemonError               the daemon cannot start; the message is one sentence
+    └── ProcessingUnavailable processing inbound mail is not wired into this build
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ftm.app import App
+from ftm.jobs import build_jobs
+from ftm.scheduler import Job, Scheduler
+from ftm.sdnotify import Notifier
+from ftm.settings import SECRETS, ConfigError, Settings
+from inbox.outcome import Outcome, Processor
+from inbox.receive import Receiver, ReceiverConfig
+from inbox.watch import WatchConfig, Watcher
+from lists.clock import utcnow
+from lists.store import open_db
+
+log = logging.getLogger(__name__)
+
+JOIN_SECONDS = 60  # how long stopping waits for a task (the unit's TimeoutStopSec is longer)
+
+
+class DaemonError(Exception):
+    """The daemon cannot run; the message says what to do."""
+
+
+class ProcessingUnavailable(DaemonError):
+    """This build has no processing entry point yet."""
+
+
+def build_processor(app: App) -> Processor:
+    """The processing entry point, ``process(raw_bytes, received_via) -> Outcome``.
+
+    The one place the integrator wires inbound processing (parse, classify, apply and
+    queue replies in one transaction, idempotent by Message-ID), e.g.
+    ``return functools.partial(inbox.process.process, app.db(), context...)``.
+    """
+    raise ProcessingUnavailable(
+        "processing inbound mail is not available in this build yet, so ftm cannot "
+        "watch the inbox or receive mail; set [imap] enabled = false and [receiver] "
+        "enabled = false to run only the periodic jobs")
+
+
+def serialized(processor: Processor) -> Processor:
+    """*processor* behind a lock: the watcher and the receiver take turns."""
+    lock = threading.Lock()
+
+    def process(raw: bytes, received_via: str) -> Outcome:
+        with lock:
+            return processor(raw, received_via)
+
+    return process
+
+
+def watch_config(s: Settings) -> WatchConfig:
+    """The watcher's settings from ``[imap]`` and ``[limits]``; the secret stays a callable."""
+    name = "imap_oauth_token" if s.imap.auth == "xoauth2" else "imap_password"
+    if not s.secret(name):
+        info = SECRETS[name]
+        raise ConfigError(f"[imap] enabled = true but no {info.help} is set: set {info.env} "
+                          f"or the systemd credential {info.credential}")
+    return WatchConfig(
+        host=s.imap.host, port=s.imap.port, username=s.imap.username,
+        credential=lambda: s.secret(name), security=s.imap.security, auth=s.imap.auth,
+        mailbox=s.imap.mailbox, folder_prefix=s.imap.folder_prefix, idle=s.imap.idle,
+        poll_seconds=float(s.imap.poll_seconds), batch_size=s.imap.batch_size,
+        max_message_bytes=s.limits.max_message_bytes)
+
+
+def receiver_config(s: Settings) -> ReceiverConfig:
+    return ReceiverConfig(address=s.network.address, delimiter=s.network.delimiter,
+                          host=s.receiver.host, port=s.receiver.port,
+                          protocol=s.receiver.protocol,
+                          max_message_bytes=s.limits.max_message_bytes)
+
+
+class Runnable(Protocol):
+    beat: float
+
+    def run_forever(self, stop: threading.Event) -> None: ...
+
+
+@dataclass
+class Task:
+    """A named long-running part of the daemon, run in its own thread."""
+
+    name: str
+    body: Runnable
+    thread: threading.Thread | None = None
+    crashed: bool = False
+
+
+@dataclass
+class Daemon:
+    """The tasks, the stop event and the service manager's line."""
+
+    tasks: list[Task]
+    notifier: Notifier = field(default_factory=Notifier)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def watchers(self) -> list[Watcher]:
+        return [t.body for t in self.tasks if isinstance(t.body, Watcher)]
+
+    def scheduler(self) -> Scheduler | None:
+        return next((t.body for t in self.tasks if isinstance(t.body, Scheduler)), None)
+
+    def _start(self, task: Task) -> None:
+        def body() -> None:
+            try:
+                task.body.run_forever(self.stop)
+                if not self.stop.is_set():
+                    raise RuntimeError("returned without being asked to stop")
+            except BaseException:
+                task.crashed = True
+                log.critical("task %s stopped unexpectedly; stopping the daemon", task.name,
+                             exc_info=True)
+                self.stop.set()
+
+        task.thread = threading.Thread(target=body, name=f"ftm-{task.name}", daemon=True)
+        task.thread.start()
+
+    def healthy(self, stale_after: float) -> bool:
+        now = time.monotonic()
+        return all(t.thread is not None and t.thread.is_alive() and not t.crashed
+                   and now - t.body.beat < stale_after for t in self.tasks)
+
+    def status(self) -> str:
+        handled = sum(w.handled for w in self.watchers())
+        handled += sum(t.body.handler.handled for t in self.tasks
+                       if isinstance(t.body, Receiver))
+        return f"{handled} message(s) handled since start; tasks: " + \
+            ", ".join(t.name for t in self.tasks)
+
+    def _stop_on_signals(self) -> None:
+        """SIGTERM and SIGINT set the stop event: the message in hand is finished first."""
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda signum, frame: self.stop.set())
+
+    def run(self) -> int:
+        """Run until SIGTERM/SIGINT (or a task crashes); 0 after a clean stop, else 1."""
+        self._stop_on_signals()
+        for task in self.tasks:
+            self._start(task)
+        self.notifier.send("READY=1", f"STATUS={self.status()}")
+        log.info("ftm daemon running: %s", ", ".join(t.name for t in self.tasks))
+        wd = self.notifier.watchdog_seconds
+        tick = min(wd / 2, 10.0) if wd else 10.0
+        while not self.stop.wait(tick):
+            if wd and self.healthy(stale_after=wd):
+                self.notifier.send("WATCHDOG=1", f"STATUS={self.status()}")
+            elif wd:
+                log.error("a task shows no sign of life; withholding the watchdog ping")
+            else:
+                self.notifier.send(f"STATUS={self.status()}")
+        self.notifier.send("STOPPING=1", "STATUS=finishing the message in hand")
+        log.info("stopping: finishing the message in hand")
+        for task in self.tasks:
+            if task.thread is not None:
+                task.thread.join(timeout=JOIN_SECONDS)
+        crashed = [t.name for t in self.tasks if t.crashed]
+        log.info("ftm daemon stopped%s", f" after {', '.join(crashed)} crashed" if crashed
+                 else "")
+        return 1 if crashed else 0
+
+    def drain(self) -> tuple[int, int]:
+        """``--once``: every message in the inbox, then every job once; (messages, failed jobs)."""
+        self._stop_on_signals()
+        handled = 0
+        for w in self.watchers():
+            for _ in range(100_000):  # bounded: each pass handles all it finds
+                n = w.poll_once(self.stop)
+                handled += n
+                if n == 0 or self.stop.is_set():
+                    break
+            w.close()
+        sched = self.scheduler()
+        runs = sched.run_all(utcnow()) if sched is not None else []
+        return handled, sum(not r.ok for r in runs)
+
+
+def assemble(app: App, processor: Processor | None,
+             jobs: Sequence[Job] | None = None) -> Daemon:
+    """The daemon for *app*'s settings: a watcher and/or receiver fed by *processor*,
+    and the scheduler running *jobs* (default: ``ftm.jobs.build_jobs``)."""
+    s = app.settings
+    tasks: list[Task] = []
+    if (s.imap.enabled or s.receiver.enabled) and processor is None:
+        raise DaemonError("an inbound path is enabled but no processor was given")
+    if s.imap.enabled and processor is not None:
+        db = open_db(s.store.path, s.store.busy_timeout_ms)
+        tasks.append(Task("imap", Watcher(watch_config(s), db, processor)))
+    if s.receiver.enabled and processor is not None:
+        tasks.append(Task("receiver", Receiver(receiver_config(s), processor)))
+    sched_db = open_db(s.store.path, s.store.busy_timeout_ms)
+    tasks.append(Task("scheduler", Scheduler(
+        list(jobs) if jobs is not None else build_jobs(s, sched_db))))
+    return Daemon(tasks)
+
+
+def run(app: App, once: bool = False) -> int:
+    """``ftm run``: migrate, build the processor, run the daemon (or drain once)."""
+    s = app.settings
+    app.db()  # opens the store and applies pending migrations
+    processor = None
+    if s.imap.enabled or s.receiver.enabled:
+        processor = serialized(build_processor(app))
+    else:
+        log.warning("no inbound path is enabled ([imap] enabled, [receiver] enabled): "
+                    "running the periodic jobs only")
+    daemon = assemble(app, processor)
+    if once:
+        handled, failed = daemon.drain()
+        log.info("drained %d message(s); %d job(s) failed", handled, failed)
+        return 1 if failed else 0
+    return daemon.run()
