@@ -12,7 +12,6 @@ processor, so calls to it are serialized (one message at a time, one transaction
 Exceptions::
 
     DaemonError               the daemon cannot start; the message is one sentence
-    └── ProcessingUnavailable processing inbound mail is not wired into this build
 """
 
 from __future__ import annotations
@@ -30,7 +29,9 @@ from ftm.jobs import build_jobs
 from ftm.scheduler import Job, Scheduler
 from ftm.sdnotify import Notifier
 from ftm.settings import SECRETS, ConfigError, Settings
+from ftm.wiring import processing
 from inbox.outcome import Outcome, Processor
+from inbox.process import processor
 from inbox.receive import Receiver, ReceiverConfig
 from inbox.watch import WatchConfig, Watcher
 from lists.clock import utcnow
@@ -45,21 +46,16 @@ class DaemonError(Exception):
     """The daemon cannot run; the message says what to do."""
 
 
-class ProcessingUnavailable(DaemonError):
-    """This build has no processing entry point yet."""
-
-
 def build_processor(app: App) -> Processor:
     """The processing entry point, ``process(raw_bytes, received_via) -> Outcome``.
 
-    The one place the integrator wires inbound processing (parse, classify, apply and
-    queue replies in one transaction, idempotent by Message-ID), e.g.
-    ``return functools.partial(inbox.process.process, app.db(), context...)``.
+    ``inbox.process.process`` on a connection of its own: parse, classify, apply and
+    queue replies in one transaction, idempotent by Message-ID. Loading the rules
+    (the principles file above all) here makes a bad deployment fail at start.
     """
-    raise ProcessingUnavailable(
-        "processing inbound mail is not available in this build yet, so ftm cannot "
-        "watch the inbox or receive mail; set [imap] enabled = false and [receiver] "
-        "enabled = false to run only the periodic jobs")
+    s = app.settings
+    db = open_db(s.store.path, s.store.busy_timeout_ms)
+    return processor(db, processing(app))
 
 
 def serialized(processor: Processor) -> Processor:
