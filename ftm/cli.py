@@ -15,6 +15,8 @@ from ftm.app import App, setup_logging
 from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
 from ftm.commands import members as members_cmd
+from ftm.commands import outbox as outbox_cmd
+from ftm.commands import send as send_cmd
 from ftm.settings import ConfigError
 from lists.store import StoreBusy, StoreError
 
@@ -46,6 +48,8 @@ COMMANDS: list[click.Command] = [
     config_cmd.config,
     db_cmd.db,
     members_cmd.members,
+    outbox_cmd.outbox,
+    send_cmd.send,
 ]
 for _command in COMMANDS:
     cli.add_command(_command)
