@@ -228,32 +228,31 @@ class Engine:
             jobs = await self._take()
             if jobs is None:
                 break
-            if self.stop.is_set():
-                self.give_back(jobs, self.report.stopped or "not sent", self.report.paused_until)
-                continue
-            try:
-                if client is None:
-                    client = await SmtpClient.connect(self.relay)
-                done = await self._send(client, jobs)
-                failures = 0
-            except SmtpError as e:
-                done = getattr(e, "done", 0)
-                if client is not None:
-                    client.abort()
-                client = None
-                self._stop_for(e)
-                if isinstance(e, SmtpTemporary) and not isinstance(e, SmtpThrottled):
-                    failures += 1
-                    if failures < CONNECT_TRIES and not self.stop.is_set():
+            while jobs:
+                if self.stop.is_set():
+                    self.give_back(jobs, self.report.stopped or "not sent",
+                                   self.report.paused_until)
+                    break
+                try:
+                    if client is None:
+                        client = await SmtpClient.connect(self.relay)
+                    await self._send(client, jobs)
+                    failures = 0
+                    break
+                except SmtpError as e:
+                    jobs = jobs[getattr(e, "done", 0):]
+                    if client is not None:
+                        client.abort()
+                    client = None
+                    self._stop_for(e)
+                    if (isinstance(e, SmtpTemporary) and not isinstance(e, SmtpThrottled)
+                            and failures + 1 < CONNECT_TRIES and not self.stop.is_set()):
+                        failures += 1
                         log.warning("relay %s: %s; connecting again", self.relay.host, e)
-                        for job in jobs[done:]:
-                            self.queue.put_nowait(job)
                         await asyncio.sleep(min(0.2 * 2 ** failures, 5))
                         continue
                     self.report.stopped = self.report.stopped or str(e)
                     self.stop.set()
-                self.give_back(jobs[done:], self.report.stopped or str(e),
-                               self.report.paused_until)
         if client is not None:
             await client.quit()
 

@@ -41,7 +41,7 @@ BUILTIN = Path(str(resources.files("templates")))
 LAYOUT_TXT = "_layout.txt"
 LAYOUT_HTML = "_layout.html"
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*")
-_SUBJECT = re.compile(r"\ASubject:[ \t]*(.*?)[ \t]*\r?\n(?:[ \t]*\r?\n)*", re.DOTALL)
+_SUBJECT = re.compile(r"\ASubject:[ \t]*([^\n]*?)[ \t]*\r?\n")
 
 WHY = {
     "reply": "You get this because you wrote to {network}.",
@@ -98,6 +98,7 @@ class Renderer:
         self.site_dir = Path(site_dir) if site_dir else None
         self.builtin = builtin
         self._envs: dict[str | None, jinja2.Environment] = {}
+        self._texts: dict[tuple[str | None, str], tuple[jinja2.Template, jinja2.Template]] = {}
 
     def folders(self, hub: str | None) -> list[Path]:
         """The folders searched for *hub*'s mail, most specific first."""
@@ -123,6 +124,27 @@ class Renderer:
             self._envs[hub] = env
         return env
 
+    def _text_pair(self, env: jinja2.Environment, name: str,
+                   hub: str | None) -> tuple[jinja2.Template, jinja2.Template]:
+        """The subject line and the body of a ``.txt`` template, compiled apart.
+
+        Compiled apart, a value with a line break in it (a subject someone typed) can
+        only ever land in the subject, never end it early and spill into the body.
+        """
+        pair = self._texts.get((hub, name))
+        if pair is None:
+            assert env.loader is not None
+            source, filename, _ = env.loader.get_source(env, name + ".txt")
+            m = _SUBJECT.match(source)
+            if m is None:
+                raise TemplateError(f"template {name}.txt: the first line must be "
+                                    "'Subject: ...' followed by a blank line")
+            # the body keeps its line numbers for error messages
+            body_src = "\n" * source.count("\n", 0, m.end()) + source[m.end():]
+            pair = (env.from_string(m.group(1)), env.from_string(body_src))
+            self._texts[(hub, name)] = pair
+        return pair
+
     def exists(self, name: str, hub: str | None = None) -> bool:
         """True when the template pair *name* has at least its text part."""
         try:
@@ -146,20 +168,15 @@ class Renderer:
         env = self.env(hub)
         name = template_name(name)
         try:
-            text_t = env.get_template(name + ".txt")
+            subject_t, body_t = self._text_pair(env, name, hub)
             try:
                 html_t: jinja2.Template | None = env.get_template(name + ".html")
             except jinja2.TemplateNotFound:
                 html_t = None
-            raw = text_t.render(variables)
-            m = _SUBJECT.match(raw)
-            if m is None:
-                raise TemplateError(f"template {name}.txt: the first line must be "
-                                    "'Subject: ...' followed by a blank line")
-            subject = " ".join(m.group(1).split())
+            subject = " ".join(subject_t.render(variables).split())
             if not subject:
                 raise TemplateError(f"template {name}.txt renders an empty subject")
-            body = raw[m.end():].rstrip() + "\n"
+            body = body_t.render(variables).strip("\n").rstrip() + "\n"
             text = env.get_template(LAYOUT_TXT).render(variables, body=body, subject=subject)
             html = None
             if html_t is not None:
