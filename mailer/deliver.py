@@ -114,7 +114,7 @@ class Engine:
         self.progress = progress
         self.report = RunReport()
         self.bucket = TokenBucket(relay.rate)
-        self.queue: asyncio.Queue[Job | None] = asyncio.Queue(maxsize=BATCH * 8)
+        self.queue: asyncio.Queue[Job | None] = asyncio.Queue(maxsize=2 * chunk_size(relay))
         self.stop = asyncio.Event()
         self._pending: list[Result] = []
         self._flushed: asyncio.Future[None] | None = None
@@ -300,8 +300,9 @@ class Engine:
 # -- the outbox -------------------------------------------------------------------------
 
 def chunk_size(relay: RelayConfig) -> int:
-    """Rows claimed at a time: a minute's worth at the relay's rate, 16 to 512."""
-    return int(max(16, min(512, relay.rate * 60)))
+    """Rows claimed at a time: a minute's worth at the relay's rate, 16 to 512, and at most
+    a fiftieth of the daily quota (quota reserved by a process that crashes stays used)."""
+    return int(max(1, min(512, max(16, relay.rate * 60), relay.daily_quota // 50)))
 
 
 class OutboxDeliverer:
