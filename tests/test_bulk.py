@@ -1,4 +1,4 @@
-"""Bulk sends: personal copies for an audience, the fast path equals a full render, kill -9 resumes."""
+"""Bulk sends: personal copies for an audience, the fast path equals a full render, kill -9."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def ftm_env(db_path: Path, server: SmtpServer, **extra: str) -> dict[str, str]:
                FTM_SMTP_PORT=str(server.port), FTM_SMTP_SECURITY="none",
                FTM_SMTP_RATE="100000", FTM_SMTP_CONCURRENCY="4",
                FTM_SMTP_DAILY_QUOTA="1000000", FTM_SECRET_KEY="k" * 32,
-               FTM_NETWORK_BASE_URL="https://ftm.example.org")
+               FTM_NETWORK_BASE_URL="https://ftm.example.org", COLUMNS="200")
     env.update(extra)
     return env
 
