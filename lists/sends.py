@@ -215,10 +215,12 @@ def claim(db: sqlite_utils.Database, send_id: int, now: datetime, limit: int) ->
     return [DeliveryRow(r[0], r[1], r[2], r[3], r[4] + 1) for r in rows]
 
 
-def record(db: sqlite_utils.Database, send_id: int, results: list[Result], now: datetime) -> None:
+def record(db: sqlite_utils.Database, send_id: int, results: list[Result], now: datetime,
+           heartbeat: bool = True) -> None:
     """Store what became of claimed deliveries; join the caller's transaction."""
     apply_results(db, "deliveries", results, now)
-    db.execute("UPDATE sends SET heartbeat_at = ? WHERE id = ?", [iso(now), send_id])
+    if heartbeat:
+        db.execute("UPDATE sends SET heartbeat_at = ? WHERE id = ?", [iso(now), send_id])
 
 
 def cancel(db: sqlite_utils.Database, send_id: int, now: datetime) -> int:

@@ -24,7 +24,7 @@ import random
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -42,6 +42,8 @@ from mailer.render import Rendered, variables
 from mailer.throttle import RetryPolicy
 
 log = logging.getLogger(__name__)
+
+HEARTBEAT = timedelta(seconds=10)   # how often a running send says it is alive (stale: 5 min)
 
 
 def create_send(db: sqlite_utils.Database, new: NewSend, now: datetime) -> int:
@@ -113,6 +115,7 @@ class BulkSender:
         self.rng = rng
         self.progress = progress
         self.runner = runner or runner_id()
+        self._beat: datetime | None = None
 
     def hub(self, send: SendRow) -> Hub | None:
         if send.hub_id is None:
@@ -155,8 +158,11 @@ class BulkSender:
         return BulkReport(report, sends.summary(self.db, self.send_id), requeued)
 
     def _commit(self, results: list[Result], now: datetime) -> None:
+        beat = self._beat is None or now - self._beat >= HEARTBEAT
         with transaction(self.db):
-            sends.record(self.db, self.send_id, results, now)
+            sends.record(self.db, self.send_id, results, now, heartbeat=beat)
+        if beat:
+            self._beat = now
 
     async def _produce(self, engine: Engine, send: SendRow, skeleton: Skeleton) -> None:
         hub = self.hub(send)

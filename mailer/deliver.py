@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 UNSUB_TTL = timedelta(days=90)
 BATCH = 64            # messages a connection takes from the queue at a time
 CONNECT_TRIES = 3     # consecutive failed connections before a run gives up
+GROUP_WAIT = 0.002    # seconds a result may wait for others to share its commit
 
 
 @dataclass(slots=True)
@@ -118,6 +119,8 @@ class Engine:
         self.stop = asyncio.Event()
         self._pending: list[Result] = []
         self._flushed: asyncio.Future[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self.sending = 0                   # connections in the middle of a batch
 
     # -- results --------------------------------------------------------------------
     def classify(self, job: Job, reply: Reply, now: datetime) -> Result:
@@ -132,16 +135,27 @@ class Engine:
         return Result(job.row_id, "retry", str(reply)[:500], nxt)
 
     async def record(self, result: Result) -> None:
-        """Queue *result* for the next group commit and wait until it is committed."""
+        """Queue *result* for the next group commit and wait until it is committed.
+
+        The group is committed as soon as every sending connection waits on it (each
+        has at most one result outstanding), or after ``GROUP_WAIT`` at the latest.
+        """
         self._pending.append(result)
         self.report.add(result)
+        loop = asyncio.get_running_loop()
         if self._flushed is None:
-            self._flushed = asyncio.get_running_loop().create_future()
-            asyncio.get_running_loop().call_soon(self._flush)
-        await asyncio.shield(self._flushed)
+            self._flushed = loop.create_future()
+            self._timer = loop.call_later(GROUP_WAIT, self._flush)
+        fut = self._flushed
+        if len(self._pending) >= self.sending and self._timer is not None:
+            self._timer.cancel()
+            self._flush()
+        await asyncio.shield(fut)
 
     def _flush(self) -> None:
         batch, fut = self._pending, self._flushed
+        if fut is None:
+            return
         self._pending, self._flushed = [], None
         try:
             self._commit(batch, self.clock())
@@ -272,12 +286,15 @@ class Engine:
             if reply.throttle:
                 raise SmtpThrottled(f"the relay asks us to slow down: {reply}", reply)
 
+        self.sending += 1
         try:
             return await client.send_batch([j.envelope for j in jobs], on_result,
                                            self.bucket.take if self.relay.rate < 1e6 else None)
         except SmtpError as e:
             e.done = progress[0]  # type: ignore[attr-defined]
             raise
+        finally:
+            self.sending -= 1
 
     def _pause(self, why: str, now: datetime) -> datetime:
         with transaction(self.db):

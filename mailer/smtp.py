@@ -131,6 +131,11 @@ class SmtpClient:
         self.writer = writer
         self.extensions: dict[str, str] = {}
         self._timeout = cfg.timeout
+        self._buf = bytearray()
+        self._waiting = False       # a read is outstanding
+        self._seen = False          # bytes arrived since the watchdog last looked
+        self._timed_out = False
+        self._watchdog = asyncio.get_running_loop().call_later(cfg.timeout, self._watch)
 
     # -- connection set-up ---------------------------------------------------------
     @classmethod
@@ -217,21 +222,53 @@ class SmtpClient:
     # -- replies -------------------------------------------------------------------
     async def read_reply(self) -> Reply:
         """One (possibly multi-line) reply; lines after the first are joined with newlines."""
+        return (await self.read_replies(1))[0]
+
+    async def read_replies(self, count: int) -> list[Reply]:
+        """The next *count* replies, read from a buffer that takes whatever has arrived.
+
+        A pipelined group's replies usually arrive in one segment: one read, no
+        per-line awaits. A watchdog (not a timer per read) aborts a silent connection.
+        """
+        out: list[Reply] = []
         lines: list[str] = []
+        buf = self._buf
         try:
-            async with asyncio.timeout(self._timeout):
-                while True:
-                    raw = await self.reader.readuntil(b"\n")
-                    line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                    if len(line) < 3 or not line[:3].isdigit():
-                        raise SmtpTemporary(f"{self.cfg.host} said something that is not "
-                                            f"SMTP: {line[:80]!r}")
-                    lines.append(line[4:])
-                    if len(line) == 3 or line[3] != "-":
-                        return Reply(int(line[:3]), "\n".join(lines))
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError,
-                TimeoutError, ssl.SSLError) as e:
-            raise SmtpTemporary(f"lost the connection to {self.cfg.host}: {_why(e)}") from e
+            while len(out) < count:
+                nl = buf.find(b"\n")
+                if nl < 0:
+                    self._waiting = True
+                    chunk = await self.reader.read(1 << 16)
+                    self._waiting = False
+                    self._seen = True
+                    if not chunk:
+                        raise asyncio.IncompleteReadError(bytes(buf), None)
+                    buf += chunk
+                    continue
+                line = buf[:nl].decode("utf-8", "replace").rstrip("\r")
+                del buf[:nl + 1]
+                if len(line) < 3 or not line[:3].isdigit():
+                    raise SmtpTemporary(f"{self.cfg.host} said something that is not "
+                                        f"SMTP: {line[:80]!r}")
+                lines.append(line[4:])
+                if len(line) == 3 or line[3] != "-":
+                    out.append(Reply(int(line[:3]), "\n".join(lines)))
+                    lines = []
+        except (asyncio.IncompleteReadError, OSError, ssl.SSLError) as e:
+            why = "timed out" if self._timed_out else _why(e)
+            raise SmtpTemporary(f"lost the connection to {self.cfg.host}: {why}") from e
+        return out
+
+    def _watch(self) -> None:
+        """Every timeout: abort the connection if a read waited all that time for nothing."""
+        if self.writer.is_closing():
+            return
+        if self._waiting and not self._seen:
+            self._timed_out = True
+            self.writer.transport.abort()
+            return
+        self._seen = False
+        self._watchdog = asyncio.get_running_loop().call_later(self._timeout, self._watch)
 
     def write(self, data: bytes) -> None:
         self.writer.write(data)
@@ -242,10 +279,18 @@ class SmtpClient:
         return await self.read_reply()
 
     async def _drain(self) -> None:
+        transport = self.writer.transport
+        if transport.get_write_buffer_size() <= 1 << 16:
+            return                  # nothing to wait for: skip the await
         try:
+            self._waiting = True
             await self.writer.drain()
+            self._seen = True
         except (OSError, ssl.SSLError) as e:
-            raise SmtpTemporary(f"lost the connection to {self.cfg.host}: {_why(e)}") from e
+            why = "timed out" if self._timed_out else _why(e)
+            raise SmtpTemporary(f"lost the connection to {self.cfg.host}: {why}") from e
+        finally:
+            self._waiting = False
 
     # -- sending -------------------------------------------------------------------
     async def send_batch(self, batch: Sequence[Envelope], on_result: OnResult,
@@ -267,7 +312,7 @@ class SmtpClient:
             while reported < n:
                 env = batch[reported]
                 if ahead:
-                    replies = [await self.read_reply() for _ in range(3)]
+                    replies = await self.read_replies(3)
                 else:
                     if before:
                         await before()
@@ -313,7 +358,7 @@ class SmtpClient:
         if pipelining:
             self.write(_commands(env, size))
             await self._drain()
-            return [await self.read_reply() for _ in range(3)]
+            return await self.read_replies(3)
         replies = []
         for line in _commands(env, size).split(b"\r\n")[:3]:
             replies.append(await self.command(line + b"\r\n"))
@@ -331,6 +376,7 @@ class SmtpClient:
         self.abort()
 
     def abort(self) -> None:
+        self._watchdog.cancel()
         with contextlib.suppress(OSError, RuntimeError):
             self.writer.close()
 
