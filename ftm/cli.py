@@ -14,6 +14,7 @@ from ftm import __version__
 from ftm.app import App, setup_logging
 from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
+from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
 from ftm.commands import outbox as outbox_cmd
 from ftm.commands import send as send_cmd
@@ -47,6 +48,7 @@ COMMANDS: list[click.Command] = [
     config_cmd.init,
     config_cmd.config,
     db_cmd.db,
+    hubs_cmd.hubs,
     members_cmd.members,
     outbox_cmd.outbox,
     send_cmd.send,

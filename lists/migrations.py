@@ -7,6 +7,7 @@ Tables are STRICT, named in plural snake_case, timestamps are ``*_at`` UTC ISO t
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -14,10 +15,28 @@ from sqlite_utils.migrations import Migrations
 
 MIGRATIONS = Migrations("ftm")
 
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run SQL statements one by one inside the migration's transaction.
+
+    (``executescript`` would COMMIT first, so a crash could leave a migration applied
+    but unrecorded.)
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement[:80]!r}")
+
+
 
 @MIGRATIONS(name="0001_initial")
 def m0001_initial(db: sqlite_utils.Database) -> None:
-    db.executescript("""
+    run_script(db, """
     CREATE TABLE hubs (
         id INTEGER PRIMARY KEY,
         slug TEXT NOT NULL UNIQUE,
@@ -142,7 +161,7 @@ def m0001_initial(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="0002_mailer")
 def m0002_mailer(db: sqlite_utils.Database) -> None:
     """Bulk sends with one delivery row per recipient, and the relay's persisted limits."""
-    db.executescript("""
+    run_script(db, """
     CREATE TABLE sends (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('list', 'bulletin', 'digest')),

@@ -28,6 +28,7 @@ import sqlite_utils
 
 from lists.clock import iso, parse
 from lists.outbox import Result, apply_results
+from lists.regions import REGIONS, areas, find_region
 
 SEND_KINDS = ("list", "bulletin", "digest")
 
@@ -54,10 +55,16 @@ class Audience:
     hub_id: int | None = None
 
 
+# the postcode area of a member's normalised postcode: its one or two leading letters
+_AREA_SQL = ("(CASE WHEN substr(upper(m.postcode), 2, 1) GLOB '[A-Z]' "
+             "THEN substr(upper(m.postcode), 1, 2) ELSE substr(upper(m.postcode), 1, 1) END)")
+
+
 def resolve_audience(db: sqlite_utils.Database, spec: str) -> Audience:
     """``all`` | ``hub:SLUG`` | ``region:NAME`` -> the active members it means.
 
-    A region is the set of hubs whose coverage includes ``region:NAME`` (hubs.toml).
+    A region (``lists.regions``: "North West", "Scotland", ...) holds the members
+    whose postcode area lies in it, whichever hub they belong to.
     """
     base = "SELECT m.id, m.email, m.name FROM members m WHERE m.state = 'active'"
     spec = spec.strip()
@@ -72,13 +79,14 @@ def resolve_audience(db: sqlite_utils.Database, spec: str) -> Audience:
         return Audience(f"members of {rows[0]['name']}", base + " AND m.hub_id = ?",
                         (rows[0]["id"],), hub_id=rows[0]["id"])
     if kind == "region" and value:
-        hubs = [r["hub_id"] for r in db.query(
-            "SELECT DISTINCT hub_id FROM hub_coverage WHERE level = 'region' "
-            "AND value = ? COLLATE NOCASE AND exclude = 0", [value])]
-        if not hubs:
-            raise AudienceError(f"no hub covers the region {value!r}")
-        marks = ", ".join("?" for _ in hubs)
-        return Audience(f"members in {value}", base + f" AND m.hub_id IN ({marks})", tuple(hubs))
+        region = find_region(value)
+        if region is None:
+            raise AudienceError(f"no region called {value!r}; regions are: "
+                                + ", ".join(REGIONS))
+        codes = sorted(a.code for a in areas().values() if a.region == region)
+        marks = ", ".join("?" for _ in codes)
+        return Audience(f"members in {region}", base + f" AND {_AREA_SQL} IN ({marks})",
+                        tuple(codes))
     raise AudienceError(f"unknown audience {spec!r}: use all, hub:SLUG or region:NAME")
 
 

@@ -55,6 +55,8 @@ def open_db(path: str | os.PathLike[str], busy_timeout_ms: int = 5000) -> sqlite
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # erased personal data is overwritten on disk, not left in free pages
+        conn.execute("PRAGMA secure_delete = ON")
     except sqlite3.DatabaseError as e:
         conn.close()
         raise StoreError(f"{p} is not a usable SQLite database: {e}") from e

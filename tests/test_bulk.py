@@ -92,15 +92,20 @@ def test_fast_fill_equals_a_full_render(tmp_path: Path, template: str) -> None:
 
 
 def test_audiences(db: sqlite_utils.Database) -> None:
-    # all, hub:SLUG and region:NAME pick active members; unknown ones are a clear error
-    north = add_hub(db, "liverpool", "Liverpool", region="North West")
-    add_hub(db, "leeds", "Leeds", region="Yorkshire")
+    # all, hub:SLUG and region:NAME (by postcode area) pick active members; unknown ones fail
+    north = add_hub(db, "liverpool", "Liverpool")
     add_members(db, 4, north, prefix="l")
     add_members(db, 2, None, prefix="x")
+    add_members(db, 1, None, prefix="gone", state="left")
+    for email, postcode in [("l0@example.org", "L8 1AB"), ("l1@example.org", "M14 5RT"),
+                            ("x0@example.org", "EH1 1YZ"), ("gone0@example.org", "L17 2AA")]:
+        db.execute("UPDATE members SET postcode = ? WHERE email = ?", [postcode, email])
+    db.conn.commit()
     assert sends.count_audience(db, sends.resolve_audience(db, "all")) == 6
     assert sends.count_audience(db, sends.resolve_audience(db, "hub:liverpool")) == 4
-    assert sends.count_audience(db, sends.resolve_audience(db, "region:north west")) == 4
-    assert sends.count_audience(db, sends.resolve_audience(db, "region:Yorkshire")) == 0
+    assert sends.count_audience(db, sends.resolve_audience(db, "region:north west")) == 2
+    assert sends.count_audience(db, sends.resolve_audience(db, "region:Scotland")) == 1
+    assert sends.count_audience(db, sends.resolve_audience(db, "region:London")) == 0
     for bad in ("hub:nowhere", "region:Atlantis", "everyone", "hub:"):
         with pytest.raises(AudienceError):
             sends.resolve_audience(db, bad)
