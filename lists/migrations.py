@@ -213,8 +213,6 @@ def m0002_mailer(db: sqlite_utils.Database) -> None:
         reason TEXT NOT NULL,
         strikes INTEGER NOT NULL DEFAULT 1
     ) STRICT;
-
-    CREATE INDEX tokens_expiry ON tokens(expires_at);
     """)
 
 
