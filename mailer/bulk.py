@@ -155,7 +155,7 @@ class BulkSender:
         old = [self.db.execute(f"PRAGMA {p}").fetchone()[0]
                for p in ("wal_autocheckpoint", "cache_size")]
         self.db.execute("PRAGMA wal_autocheckpoint = 20000")
-        self.db.execute("PRAGMA cache_size = -65536")
+        self.db.execute("PRAGMA cache_size = -32768")
         try:
             report = await engine.run(lambda e: self._produce(e, send, skeleton))
         finally:
