@@ -16,7 +16,9 @@ from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
 from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
+from ftm.commands import outbox as outbox_cmd
 from ftm.commands import run as run_cmd
+from ftm.commands import send as send_cmd
 from ftm.settings import ConfigError
 from lists.store import StoreBusy, StoreError
 
@@ -50,6 +52,8 @@ COMMANDS: list[click.Command] = [
     hubs_cmd.hubs,
     members_cmd.members,
     run_cmd.run,
+    outbox_cmd.outbox,
+    send_cmd.send,
 ]
 for _command in COMMANDS:
     cli.add_command(_command)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from lists.clock import iso
+from lists import tokens
 from lists.store import transaction
 
 
@@ -17,5 +17,4 @@ def purge_expired_tokens(db: sqlite_utils.Database, now: datetime, grace: timede
     to be told "this link has expired" rather than "unknown".
     """
     with transaction(db):
-        cur = db.execute("DELETE FROM tokens WHERE expires_at < ?", [iso(now - grace)])
-    return int(cur.rowcount or 0)
+        return tokens.purge_expired(db, now - grace)

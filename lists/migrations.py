@@ -173,6 +173,64 @@ def m0002_imap_cursors(db: sqlite_utils.Database) -> None:
     """)
 
 
+@MIGRATIONS(name="0002_mailer")
+def m0002_mailer(db: sqlite_utils.Database) -> None:
+    """Bulk sends with one delivery row per recipient, and the relay's persisted limits."""
+    run_script(db, """
+    CREATE TABLE sends (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('list', 'bulletin', 'digest')),
+        template TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL DEFAULT '',
+        context TEXT NOT NULL DEFAULT '{}',
+        audience TEXT NOT NULL,
+        hub_id INTEGER REFERENCES hubs(id),
+        requested_by TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'sending'
+            CHECK (state IN ('sending', 'done', 'cancelled')),
+        total INTEGER NOT NULL DEFAULT 0,
+        runner TEXT,
+        heartbeat_at TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+    ) STRICT;
+
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        send_id INTEGER NOT NULL REFERENCES sends(id) ON DELETE CASCADE,
+        member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+        to_addr TEXT NOT NULL,
+        to_name TEXT,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        sent_at TEXT,
+        UNIQUE (send_id, to_addr)
+    ) STRICT;
+    CREATE INDEX deliveries_due ON deliveries(send_id, state, next_attempt_at);
+    CREATE INDEX deliveries_member ON deliveries(member_id);
+
+    -- messages handed to each relay, per minute: the rolling 24-hour quota
+    CREATE TABLE relay_usage (
+        relay TEXT NOT NULL,
+        minute TEXT NOT NULL,
+        sent INTEGER NOT NULL,
+        PRIMARY KEY (relay, minute)
+    ) STRICT;
+
+    -- a relay that told us to slow down waits until paused_until
+    CREATE TABLE relay_pauses (
+        relay TEXT PRIMARY KEY,
+        paused_until TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        strikes INTEGER NOT NULL DEFAULT 1
+    ) STRICT;
+    """)
+
+
 @MIGRATIONS(name="0600_inbound_folder_and_review_items")
 def m0600_inbound_folder_and_review_items(db: sqlite_utils.Database) -> None:
     run_script(db, """

@@ -1,0 +1,90 @@
+"""Templates: hub -> site -> built-in lookup, the subject line, strict variables, every built-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailer.render import Renderer, TemplateError, variables
+
+NET = {"name": "For the Many", "address": "n@example.org", "help_contact": "h@example.org",
+       "base_url": ""}
+
+
+def vars_for(**context: object) -> dict[str, object]:
+    return variables(network=NET, kind="notice", recipient_addr="a@example.org",
+                     recipient_name="Ann", unsub_mailto="", unsub_url="", context=context,
+                     hub={"slug": "leeds", "name": "Leeds"})
+
+
+def test_lookup_order_hub_then_site_then_builtin(tmp_path: Path) -> None:
+    # a hub's file beats the site's, which beats the built-in; other hubs get the site's
+    (tmp_path / "hubs" / "leeds" / "member").mkdir(parents=True)
+    (tmp_path / "member").mkdir()
+    (tmp_path / "member" / "welcome.txt").write_text("Subject: site\n\nsite body\n")
+    (tmp_path / "hubs" / "leeds" / "member" / "welcome.txt").write_text(
+        "Subject: hub {{ hub.name }}\n\nhub body\n")
+    r = Renderer(tmp_path)
+    assert r.render("member/welcome", vars_for(), "leeds").subject == "hub Leeds"
+    assert r.render("member/welcome", vars_for(), "york").subject == "site"
+    assert Renderer().render("member/welcome", vars_for(), "leeds").subject == "Welcome to Leeds"
+    assert r.folders("leeds")[0] == tmp_path / "hubs" / "leeds"
+
+
+def test_layout_adds_the_footer_to_both_parts() -> None:
+    # network name, why, unsubscribe and a person to write to, in text and HTML
+    v = variables(network=NET, kind="list", recipient_addr="a@example.org", recipient_name=None,
+                  unsub_mailto="n+unsub-T@example.org", unsub_url="https://x.org/u?token=T",
+                  context={"subject": "S", "body": "B"}, hub={"slug": "leeds", "name": "Leeds"})
+    out = Renderer().render("hub/notice", v, "leeds")
+    for part in (out.text, out.html or ""):
+        for needle in ("For the Many", "You get this as a member of Leeds.",
+                       "n+unsub-T@example.org", "https://x.org/u?token=T", "h@example.org"):
+            assert needle in part
+
+
+@pytest.mark.parametrize("source, message", [
+    ("no subject line\n\nbody\n", "first line must be 'Subject: ...'"),
+    ("Subject: {{ nope }}\n\nbody\n", "'nope' is undefined"),
+    ("Subject: ok\n\n{% if %}\n", "line 3"),
+])
+def test_broken_templates_say_what_is_wrong(tmp_path: Path, source: str, message: str) -> None:
+    # a missing subject line, an undefined variable, a syntax error: one clear TemplateError
+    (tmp_path / "member").mkdir()
+    (tmp_path / "member" / "broken.txt").write_text(source)
+    with pytest.raises(TemplateError, match=message):
+        Renderer(tmp_path).render("member/broken", vars_for())
+
+
+def test_template_names_cannot_escape_the_folders() -> None:
+    # ../ and absolute names are refused before any file is read
+    for bad in ("../etc/passwd", "/etc/passwd", "member/Welcome", "member/welcome.txt"):
+        with pytest.raises(TemplateError):
+            Renderer().render(bad, vars_for())
+
+
+# the context each built-in template is queued with (templates/README.md documents it)
+CONTEXTS: dict[str, dict[str, object]] = {
+    "member/confirm-join": {"principles": ["One", "Two"], "postcode": "L8 1AB",
+                            "confirm_address": "n+confirm-T@example.org"},
+    "member/welcome": {},
+    "hub/notice": {"subject": "S", "body": "B"},
+    "network/bulletin": {"subject": "S", "body": "B"},
+    "member/hub-changed": {"name": "Ann", "postcode": "L8 1AB", "old_hub": "A",
+                           "new_hub": "B", "new_hub_note": "", "rule": "district L8"},
+    "officer/member-moved": {"hub_name": "Leeds", "hub_slug": "leeds", "joined_count": 1,
+                             "left_count": 0, "joined": "Ann", "left": ""},
+}
+
+
+@pytest.mark.parametrize("name", Renderer().names())
+def test_every_builtin_template_renders_with_its_documented_variables(name: str) -> None:
+    # each built-in renders with its documented context; where it has HTML, both parts agree
+    assert name in CONTEXTS, f"{name}: add its context here and to templates/README.md"
+    out = Renderer().render(name, vars_for(**CONTEXTS[name]))
+    assert out.subject and out.text.strip()
+    if out.html is not None:
+        assert "Ann" in out.text and "Ann" in out.html
+    readme = (Path(__file__).parent.parent / "templates" / "README.md").read_text()
+    assert f"`{name}`" in readme, f"{name} is not documented in templates/README.md"
