@@ -210,7 +210,7 @@ def assemble(app: App, processor: Processor | None,
         tasks.append(Task("receiver", Receiver(receiver_config(s), processor)))
     sched_db = open_db(s.store.path, s.store.busy_timeout_ms)
     tasks.append(Task("scheduler", Scheduler(
-        list(jobs) if jobs is not None else build_jobs(s, sched_db))))
+        list(jobs) if jobs is not None else build_jobs(app, sched_db))))
     return Daemon(tasks)
 
 

@@ -336,13 +336,18 @@ class OutboxDeliverer:
         self.rng = rng
         self._hubs: dict[int, Hub] = {}
 
-    def flush(self, ids: list[int] | None = None) -> RunReport:
-        """Deliver every row due now (or only *ids*) and return what happened."""
-        return asyncio.run(self.flush_async(ids))
+    def flush(self, ids: list[int] | None = None,
+              deadline: datetime | None = None) -> RunReport:
+        """Deliver every row due now (or only *ids*) and return what happened.
 
-    async def flush_async(self, ids: list[int] | None = None) -> RunReport:
+        With *deadline*, no new rows are claimed after it (what is claimed is sent).
+        """
+        return asyncio.run(self.flush_async(ids, deadline))
+
+    async def flush_async(self, ids: list[int] | None = None,
+                          deadline: datetime | None = None) -> RunReport:
         engine = Engine(self.db, self.relay, self._commit, self.clock, self.policy, self.rng)
-        return await engine.run(lambda e: self._produce(e, ids))
+        return await engine.run(lambda e: self._produce(e, ids, deadline))
 
     def _commit(self, results: list[Result], now: datetime) -> None:
         with transaction(self.db):
@@ -359,10 +364,13 @@ class OutboxDeliverer:
             self._hubs[hub_id] = Hub(row[0], row[1], row[2])
         return self._hubs[hub_id]
 
-    async def _produce(self, engine: Engine, ids: list[int] | None) -> None:
+    async def _produce(self, engine: Engine, ids: list[int] | None,
+                       deadline: datetime | None = None) -> None:
         lease = timedelta(seconds=max(300.0, self.relay.timeout * 4))
         while not engine.stop.is_set():
             now = self.clock()
+            if deadline is not None and now >= deadline:
+                return
             with transaction(self.db):
                 room = relays.available(self.db, self.relay.name, self.relay.daily_quota, now)
                 rows = outbox.claim_due(self.db, now, min(chunk_size(self.relay), room),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from ftm.app import App
 from lists import migrations
 from lists.store import open_db
 from tests.servers import Dovecot, ImapAccount, SmtpServer
@@ -55,3 +56,35 @@ def smtp_server() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+def write_deployment(folder: Path, **sections: dict[str, object]) -> Path:
+    """A deployment folder as `ftm init` writes it, with *sections* overriding settings."""
+    from importlib import resources
+
+    from ftm.settings import toml_value
+
+    folder.mkdir(parents=True, exist_ok=True)
+    data = resources.files("lists") / "data"
+    (folder / "principles.md").write_text((data / "principles.md").read_text())
+    (folder / "hubs.toml").write_text((data / "hubs.example.toml").read_text())
+    merged: dict[str, dict[str, object]] = {
+        "store": {"path": "ftm.db"},
+        "smtp": {"host": "127.0.0.1", "port": 9, "security": "none", "rate": 500.0,
+                 "concurrency": 2, "daily_quota": 100000, "timeout": 5.0},
+    }
+    for section, values in sections.items():
+        merged.setdefault(section, {}).update(values)
+    text = "".join(f"[{section}]\n" + "".join(f"{k} = {toml_value(v)}\n"
+                                              for k, v in values.items()) + "\n"
+                   for section, values in merged.items())
+    (folder / "ftm.toml").write_text(text)
+    return folder / "ftm.toml"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    """An App on a fresh deployment in the test's folder (relay: nowhere, unless changed)."""
+    application = App(str(write_deployment(tmp_path / "deploy")))
+    yield application
+    application.close()

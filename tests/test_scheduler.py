@@ -7,11 +7,10 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlite_utils
 
+from ftm.app import App
 from ftm.jobs import TOKEN_GRACE, build_jobs
 from ftm.scheduler import Job, Scheduler
-from ftm.settings import Settings
 from lists.clock import iso
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -72,8 +71,9 @@ def test_run_forever_runs_and_stops() -> None:
     assert not t.is_alive()
 
 
-def test_token_cleanup_deletes_only_long_expired(db: sqlite_utils.Database) -> None:
+def test_token_cleanup_deletes_only_long_expired(app: App) -> None:
     # expired before now - grace: deleted; expired within the grace, or valid: kept
+    db = app.db()
     for name, expires in [("old", T0 - TOKEN_GRACE - timedelta(seconds=1)),
                           ("grace", T0 - TOKEN_GRACE + timedelta(hours=1)),
                           ("valid", T0 + timedelta(days=3))]:
@@ -81,7 +81,7 @@ def test_token_cleanup_deletes_only_long_expired(db: sqlite_utils.Database) -> N
                    "VALUES (?, 'confirm', 'a@example.org', ?, ?)",
                    [name, iso(T0 - timedelta(days=40)), iso(expires)])
     db.conn.commit()
-    (job,) = [j for j in build_jobs(Settings(), db) if j.name == "token-cleanup"]
+    (job,) = [j for j in build_jobs(app, db) if j.name == "token-cleanup"]
     assert job.run(T0) == "deleted 1 expired token(s)"
     assert [r[0] for r in db.execute("SELECT token_hash FROM tokens ORDER BY id")] == \
         ["grace", "valid"]
