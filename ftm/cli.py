@@ -12,6 +12,7 @@ import click
 
 from ftm import __version__
 from ftm.app import App, setup_logging
+from ftm.commands import classify as classify_cmd
 from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
 from ftm.commands import members as members_cmd
@@ -46,6 +47,7 @@ COMMANDS: list[click.Command] = [
     config_cmd.config,
     db_cmd.db,
     members_cmd.members,
+    classify_cmd.classify,
 ]
 for _command in COMMANDS:
     cli.add_command(_command)

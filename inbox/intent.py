@@ -1,0 +1,268 @@
+"""Deciding the intent: machine mail first, then our addresses, then what the person wrote.
+
+Order matters and is deliberate. A bounce or an ``Auto-Submitted`` message is machine
+mail whatever it says. An automatic reply recognised only by its words, or something
+that reads as spam, goes to review rather than being acted on when it also reads as a
+request. Mail to one of our sub-addresses is read in that light (a reply to the
+confirmation mail is a commitment unless it says otherwise). Everything else is scored
+by ``inbox.signals`` and decided by a fixed precedence: erase over leave, an
+organisation over a person, joining over asking how to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from inbox import bounce, machine
+from inbox import signals as sig
+from inbox.context import Context
+from inbox.event import looks_like_event
+from inbox.parse import Parsed
+from inbox.routes import addresses_in, is_ours
+
+CONFIRM_SUBJECT = re.compile(r"\bplease confirm\b.{0,40}\bmembership\b|\bconfirm (?:your|my)"
+                             r" (?:membership|commitment)\b", re.I)
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw|odp|r)\s*:", re.I)
+_QUESTION = re.compile(r"\?")
+
+
+@dataclass
+class Reading:
+    """What the person wrote, flattened, and its scores (computed on first use)."""
+
+    subject: str  # flattened subject for intent rules ("" when the subject is ours)
+    body: str  # flattened new text
+    full_subject: str = ""  # flattened subject, always
+    _scores: dict[str, float] | None = None
+    _why: dict[str, list[str]] = field(default_factory=dict)
+    _neg: float | None = None
+    _assent: float | None = None
+
+    def _score_all(self) -> dict[str, float]:
+        if self._scores is None:
+            # one text, subject line first: the rules' ^ and $ (multi-line) anchor at either
+            both = f"{self.subject}\n{self.body}" if self.subject else self.body
+            self._scores = {}
+            for name, table in _TABLES.items():
+                self._scores[name], self._why[name] = sig.score(table, both)
+        return self._scores
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Each acting intent's score, 0..1."""
+        return self._score_all()
+
+    @property
+    def why(self) -> dict[str, list[str]]:
+        """The reasons behind each score."""
+        self._score_all()
+        return self._why
+
+    @property
+    def commit_neg(self) -> float:
+        """How surely the text makes a commitment partial, conditional or refused."""
+        if self._neg is None:
+            self._neg, self._why["not_commit"] = sig.score(sig.NOT_COMMIT, self.body)
+        return self._neg
+
+    @property
+    def assent(self) -> float:
+        """How surely the text says yes (for replies to the confirmation mail)."""
+        if self._assent is None:
+            self._assent, _ = sig.score(sig.ASSENT, self.body)
+        return self._assent
+
+    @property
+    def explicit_commit(self) -> bool:
+        return self.scores.get("commit", 0.0) >= 0.75 and self.commit_neg < 0.5
+
+    def top(self, *names: str) -> float:
+        return max((self.scores.get(n, 0.0) for n in names), default=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    intent: str
+    confidence: float
+    reasons: tuple[str, ...]
+    confirm_reply: bool = False
+    third_party: bool = False
+
+
+_TABLES = {"join": sig.JOIN, "commit": sig.COMMIT, "leave": sig.LEAVE, "erase": sig.ERASE,
+           "move": sig.MOVE, "status": sig.STATUS, "help": sig.HELP, "org": sig.ORG}
+
+
+def read(p: Parsed) -> Reading:
+    """The flattened subject (unless it is ours) and new text; scores follow on demand."""
+    ours_subject = p.reply_to_ours is not None or bool(CONFIRM_SUBJECT.search(p.subject))
+    full = sig.flatten(sig.bare_subject(p.subject))
+    return Reading("" if ours_subject else full, sig.flatten(p.new[:6000]), full)
+
+
+def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
+    """The intent of *p*, its confidence and the reasons that produced it."""
+    if p.oversized:
+        return _oversized(p)
+    b, b_why = bounce.looks_like_bounce(p, r.body)
+    if b >= 0.75:
+        return Decision("bounce", round(b, 3), ("a delivery failure report", *b_why))
+    a, a_why, by_header = machine.auto_reply(p, r.body)
+    if by_header:
+        return Decision("auto_reply", 0.97, ("an automatic message (RFC 3834)", *a_why))
+    if p.from_addr and is_ours(p.from_addr, ctx):
+        return Decision("auto_reply", 0.9, ("sent from our own address: never answered",))
+    acting = r.top("join", "leave", "erase", "move", "status", "commit")
+    if a >= 0.6:
+        if acting >= 0.85 and a < 0.85:
+            return Decision("review", 0.5, ("reads as an automatic reply but also as a request",
+                                            *a_why, *_best_why(r)))
+        return Decision("auto_reply", round(a, 3), ("an automatic reply by its content", *a_why))
+    s, s_why = machine.spam(p, ctx.domain, r.full_subject + " . " + r.body)
+    confirm_reply = bool(p.route("confirm")) or (
+        p.reply_to_ours is not None and bool(CONFIRM_SUBJECT.search(p.subject)))
+    if s >= 0.7 and not confirm_reply:
+        if r.top("join", "leave", "erase") >= 0.85 and s < 0.9:
+            return Decision("review", 0.5, ("reads as mass mail but also as a request", *s_why))
+        return Decision("spam", round(s, 3), ("unsolicited or mass mail", *s_why))
+    if p.route("unsub"):
+        if r.scores["erase"] >= 0.75:
+            return Decision("erase", 0.95, ("sent to our unsubscribe address",
+                                            *r.why["erase"]))
+        return Decision("leave", 0.95, ("sent to our unsubscribe address",))
+    if confirm_reply:
+        return _confirm_reply(r)
+    if p.route("bulletin") and not _is_reply(p):
+        return Decision("bulletin", 0.9, ("sent to the bulletin address",))
+    if p.route("hub"):
+        return _hub(p, r)
+    if CONFIRM_SUBJECT.search(p.subject) and _is_reply(p):
+        return Decision("review", 0.5, ("a reply to a confirmation mail that is not tied to one"
+                                        " we sent (no token, no reference)",
+                                        *_best_why(r)), third_party=False)
+    d = _free_text(p, r, ctx)
+    if s >= 0.5 and d.intent in ("review",) and acting < 0.5:
+        return Decision("spam", round(s, 3), ("probably unsolicited mail", *s_why))
+    return d
+
+
+def _best_why(r: Reading) -> list[str]:
+    best = max(r.scores, key=lambda k: r.scores[k])
+    return r.why.get(best, [])[:2] if r.scores[best] > 0 else []
+
+
+def _is_reply(p: Parsed) -> bool:
+    return bool(p.in_reply_to or p.reply_to_ours or _REPLY_SUBJECT.match(p.subject))
+
+
+def _oversized(p: Parsed) -> Decision:
+    a, a_why, by_header = machine.auto_reply(p, "")
+    if by_header:
+        return Decision("auto_reply", 0.9, ("an automatic message (RFC 3834)", *a_why))
+    b, b_why = bounce.looks_like_bounce(p, "")
+    if b >= 0.75:
+        return Decision("bounce", round(b, 3), ("a delivery failure report", *b_why))
+    return Decision("review", 0.0, (f"too large to read ({p.size} bytes)",))
+
+
+def _confirm_reply(r: Reading) -> Decision:
+    """A reply to our confirmation mail: assent unless it says otherwise."""
+    why = ("a reply to our confirmation mail",)
+    if r.scores["erase"] >= 0.75:
+        return Decision("erase", 0.9, (*why, *r.why["erase"]), confirm_reply=True)
+    if r.scores["leave"] >= 0.8 and r.scores["commit"] < 0.75:
+        return Decision("leave", 0.85, (*why, *r.why["leave"]), confirm_reply=True)
+    if r.commit_neg >= 0.5:
+        return Decision("review", 0.5, (*why, "partial or conditional commitment",
+                                        *r.why["not_commit"]), confirm_reply=True)
+    if r.body and _QUESTION.search(r.body) and r.assent < 0.5 and r.scores["commit"] < 0.75:
+        return Decision("review", 0.5, (*why, "asks a question instead of confirming"),
+                        confirm_reply=True)
+    reasons = r.why["commit"] or (["assents"] if r.assent else ["an empty reply counts as assent"])
+    return Decision("commit", 0.92, (*why, *reasons), confirm_reply=True)
+
+
+def _hub(p: Parsed, r: Reading) -> Decision:
+    """Mail to a hub address: an event notice, a post, or a member's own request."""
+    why = (f"sent to the hub address of {p.route('hub').value}",)  # type: ignore[union-attr]
+    if r.scores["erase"] >= 0.8:
+        return Decision("erase", 0.85, (*why, *r.why["erase"]))
+    if r.scores["leave"] >= 0.88:
+        return Decision("leave", 0.85, (*why, *r.why["leave"]))
+    if r.scores["move"] >= 0.8 and _has_postcode_words(r.body):
+        return Decision("move", 0.8, (*why, *r.why["move"]))
+    if r.scores["status"] >= 0.85:
+        return Decision("status", 0.8, (*why, *r.why["status"]))
+    if r.scores["join"] >= 0.85 and p.reply_to_ours is None:
+        return Decision("join", 0.8, (*why, *r.why["join"]))
+    sent = (p.date.date() if p.date else None)
+    if sent is not None:
+        e, e_why = looks_like_event(p.new, sig.bare_subject(p.subject), sent)
+        if e >= 0.7:
+            return Decision("event", round(e, 3), (*why, *e_why))
+    return Decision("hub_post", 0.8, (*why, "a message for the hub's members"))
+
+
+_POSTCODE_WORDS = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\b|\bpostcode\b|\baddress\b|\bhub\b")
+
+
+def _has_postcode_words(body: str) -> bool:
+    return bool(_POSTCODE_WORDS.search(body))
+
+
+def _other_addresses(p: Parsed, ctx: Context) -> list[str]:
+    return [a for a in addresses_in(p.new) if a != p.from_addr.lower() and not is_ours(a, ctx)]
+
+
+def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
+    """Mail to the main address: what the person's own words ask for."""
+    body = r.body
+    sc, why = r.scores, r.why
+    third = sig.THIRD_PARTY.search(body)
+    if third:
+        if sig.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
+            return Decision("join", 0.75, ("signs up one other person and gives their details",),
+                            third_party=True)
+        return Decision("review", 0.5, ("a request about someone else",), third_party=True)
+    for pattern, reason in ((sig.PRESS, "a press or media enquiry"),
+                            (sig.OFFER, "an offer to serve as an officer"),
+                            (sig.ROLES, "about national roles or the steering group")):
+        if pattern.search(body) and r.top("erase", "leave") < 0.8:
+            return Decision("review", 0.5, (reason,))
+    if sig.CASEWORK.search(body) and r.top("erase", "leave", "join") < 0.8:
+        return Decision("review", 0.5, ("asks for help with a personal case",))
+    if r.explicit_commit and sig.ANOTHER_ADDRESS.search(body):
+        return Decision("review", 0.5, ("commits from an address other than the one that"
+                                        " joined",))
+    if sc["erase"] >= 0.75:
+        return Decision("erase", round(sc["erase"], 3), tuple(why["erase"]))
+    if sc["leave"] >= 0.75:
+        if sc["join"] >= 0.8:
+            return Decision("review", 0.4, ("asks both to join and to leave",))
+        return Decision("leave", round(sc["leave"], 3), tuple(why["leave"]))
+    if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit):
+        return Decision("org_join", round(max(sc["org"], 0.7), 3), tuple(why["org"]))
+    if sc["join"] >= 0.6 or r.explicit_commit:
+        if r.commit_neg >= 0.5 and sc["commit"] >= 0.5:
+            return Decision("review", 0.5, ("partial or conditional commitment",
+                                            *why["not_commit"]))
+        if r.explicit_commit:
+            conf = 0.9 if sc["join"] >= 0.6 else 0.75
+            return Decision("join_commit", conf, (*why["join"], *why["commit"]))
+        return Decision("join", round(sc["join"], 3), tuple(why["join"]))
+    if sc["move"] >= 0.7:
+        return Decision("move", round(sc["move"], 3), tuple(why["move"]))
+    if sc["status"] >= 0.7:
+        return Decision("status", round(sc["status"], 3), tuple(why["status"]))
+    if sc["help"] >= 0.6:
+        return Decision("help", round(sc["help"], 3), tuple(why["help"]))
+    if r.assent and len(body) < 60:
+        return Decision("review", 0.3, ("assent that answers nothing we sent",))
+    if sig.HOSTILE.search(body):
+        return Decision("review", 0.3, ("hostile message with no request",))
+    best = max(sc, key=lambda k: sc[k])
+    if sc[best] > 0:
+        return Decision("review", round(sc[best], 3),
+                        (f"no clear request (closest: {best})", *why[best][:2]))
+    return Decision("review", 0.1, ("no request we recognise",))

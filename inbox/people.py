@@ -1,0 +1,230 @@
+"""Who a message is from or about: their name, their address, their organisation.
+
+Names come from the display name, the sign-off and phrases such as "my name is ..."
+or "this is ...", and the fuller consistent one wins (``Tunde`` + ``Tunde Okoye``;
+``Geoff Hunter`` over ``G. Hunter``). Titles go; "Sent from my iPhone" and closing
+words never count as names. Addresses are checked with email-validator (no DNS).
+"""
+
+from __future__ import annotations
+
+import re
+
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+
+_TITLES = {"dr", "dr.", "cllr", "cllr.", "councillor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.",
+           "miss", "mx", "mx.", "prof", "prof.", "professor", "rev", "rev.", "revd", "sir",
+           "dame", "lord", "lady", "fr", "fr.", "rt", "hon", "hon.", "cde", "comrade"}
+_NOT_NAMES = {
+    "thanks", "thank", "thankyou", "cheers", "best", "regards", "kind", "warm", "warmest",
+    "many", "love", "yours", "sincerely", "faithfully", "truly", "hi", "hello", "hey",
+    "dear", "all", "everyone", "friends", "solidarity", "in", "sent", "from", "get",
+    "outlook", "iphone", "android", "the", "team", "committee", "best,", "ta", "bye", "x",
+    "xx", "xxx", "peace", "take", "care", "wishes", "speak", "soon", "later", "yes", "no",
+    "ok", "please", "hiya", "greetings", "good", "morning", "afternoon", "evening", "day",
+    "secretary", "chair", "treasurer", "officer", "manager", "coordinator", "co-ordinator",
+    "steering", "group", "hub", "branch", "events", "admin", "for", "on", "behalf", "of",
+    "and", "&", "a", "an", "i", "we", "me", "us", "you", "my", "our", "their", "thx",
+    "tnx", "diolch", "merci", "danke", "gracias", "dziękuję", "go", "raibh", "maith", "agat",
+    "cordialement", "mit", "freundlichen", "grüßen", "saludos", "pozdrawiam", "postcode",
+    "address", "phone", "tel", "mobile", "email", "sign", "signed", "up", "count", "join",
+    "stop", "help", "status", "yours,", "sorry", "apologies", "also", "ps", "p.s.", "re",
+    "aye", "yep", "yeah", "welcome", "regards,", "nb", "note", "agenda", "date", "time",
+    "where", "when", "venue", "speakers", "bring", "minutes", "subject", "to", "fwd",
+    "forwarded", "message", "original", "wrote", "at", "by", "via", "unsubscribe",
+    "remove", "delete", "confirm", "confirmed", "mum", "dad", "son", "daughter", "wife",
+    "husband", "partner",
+}
+_PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "le", "la",
+              "ní", "nic", "ni", "mac", "mc", "bin", "ibn", "al", "el", "y", "ap", "ó", "o'",
+              "dos", "das", "ter", "ten", "st", "st."}
+_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0370-\u03ff\u0400-\u04ff][\w'’\-]*\.?"
+                    r"|[A-Z]\.)$")
+_ORG_WORDS = re.compile(
+    r"\b(?:branch|union|council|society|soc|association|campaign|collective|co-?op|cooperative"
+    r"|committee|club|federation|forum|alliance|coalition|tenants|residents|charity|cic|ltd"
+    r"|limited|organisation|organization|group|network|trust|foundation|centre|center|project"
+    r"|team|office|support|info|admin|newsletter|news|services|the|church|mosque|hub|party"
+    r"|university|college|school|food|justice|action|solidarity|mail|delivery|system)\b", re.I)
+_NAME_PHRASE = re.compile(
+    r"\b(?:my name is|my name's|this is|it'?s|i am|i'?m|name:)\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+"
+    r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|ní|nic|de|van|von|le|la|di|da|mac|o'|bin|al))"
+    r"{0,3})(?=\s*(?:[.,;:!\-–—(]|and\b|here\b|$))")
+_CLOSING = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best wishes|regards"
+                      r"|kind regards|warm regards|all the best|in solidarity|solidarity"
+                      r"|yours|yours sincerely|yours faithfully|love|take care|ta|thx"
+                      r"|cordialement|mit freundlichen grüßen|go raibh maith agat|diolch"
+                      r"|pozdrawiam|saludos)\b[,.!]*\s*$", re.I)
+
+
+def clean_display(name: str) -> str:
+    """A display name as a person's name: quotes, ``(via ...)``, titles and addresses out."""
+    name = re.sub(r"\s*\((?:via|on behalf of|sent by)[^)]*\)|\s+via\s+.*$", "", name, flags=re.I)
+    name = re.sub(r"[\"“”<>\[\]{}]|\S+@\S+", " ", name)
+    name = " ".join(name.replace("'", "'").split()).strip(" ,.-'")
+    if name.count(",") == 1:
+        last, first = (p.strip() for p in name.split(","))
+        if last and first and " " not in last and len(first.split()) <= 2:
+            name = f"{first} {last}"
+    words = [w for w in name.split() if w.lower() not in _TITLES]
+    name = " ".join(words)
+    if name.isupper() or name.islower():
+        name = _titlecase(name)
+    return name
+
+
+def _titlecase(name: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() if len(w) > 1 else w.upper()
+                    for w in name.split())
+
+
+def is_person_name(name: str) -> bool:
+    """One to five name-like words, no digits, no "&", no organisation words."""
+    if not name or any(ch.isdigit() for ch in name) or "&" in name or "@" in name:
+        return False
+    words = name.split()
+    if not 1 <= len(words) <= 5 or " and " in f" {name.lower()} ":
+        return False
+    if _ORG_WORDS.search(name):
+        return False
+    return all(_TOKEN.match(w) or w.lower() in _PARTICLES for w in words)
+
+
+def _name_in_line(line: str) -> str | None:
+    """The name at the start of a sign-off line ("Darren, WV10 0QR", "Tunde Okoye | Chair")."""
+    line = line.strip().strip("-–— ")
+    line = re.split(r"\s*(?:[,|(]|\s[-–—]\s|\s{2,}|\bx+\b$)", line, maxsplit=1)[0].strip()
+    line = re.sub(r"\s+x+$", "", line).strip(" .")
+    words = [w for w in line.split() if w.lower().strip(".") not in _TITLES]
+    if not words or len(words) > 4:
+        return None
+    if any(w.lower().strip(",.!") in _NOT_NAMES for w in words):
+        return None
+    candidate = " ".join(words)
+    return candidate if is_person_name(candidate) else None
+
+
+def signoff_names(text: str) -> list[str]:
+    """Names written at the end of the new text, nearest the end first (at most three)."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    found: list[str] = []
+    tail = lines[-8:]
+    for i in range(len(tail) - 1, -1, -1):
+        line = tail[i]
+        if len(line) > 80:
+            continue
+        if _CLOSING.match(line.strip()):
+            continue
+        is_last = i == len(tail) - 1
+        after_closing = i > 0 and _CLOSING.match(tail[i - 1].strip())
+        short_para = len(line.split()) <= 4
+        if not (is_last or after_closing or short_para):
+            continue
+        name = _name_in_line(line)
+        if name and name not in found:
+            found.append(name)
+        if len(found) == 3:
+            break
+    return found
+
+
+def phrase_names(text: str) -> list[str]:
+    """Names introduced in the text: "my name is Jo Bloggs", "this is Karen"."""
+    out = []
+    for m in _NAME_PHRASE.finditer(text[:2000]):
+        words = [w for w in m.group(1).split() if w.lower() not in _NOT_NAMES]
+        name = " ".join(words)
+        if name and is_person_name(name) and name.split()[0].lower() not in _NOT_NAMES:
+            out.append(name)
+    return out
+
+
+def choose_name(display: str, text: str) -> str | None:
+    """The person's name as a careful human records it, or None."""
+    shown = clean_display(display)
+    person = shown if is_person_name(shown) else ""
+    written = [*phrase_names(text), *signoff_names(text)]
+    if person:
+        first = person.split()[0].lower()
+        for cand in written:
+            words = cand.split()
+            if words[0].lower() == first and len(words) > len(person.split()):
+                return cand
+        return person
+    if not written:
+        return None
+    # no usable display name: "this is Karen" + "Karen Barker" -> the fuller of them
+    best = written[0]
+    for cand in written[1:]:
+        if cand.split()[0].lower() == best.split()[0].lower() and len(cand) > len(best):
+            best = cand
+    fuller = [c for c in written if c.split()[0].lower() == best.split()[0].lower()]
+    return max(fuller, key=len)
+
+
+def organisation_name(display: str, text: str) -> str | None:
+    """An organisation's name: the fuller of its display name and how it names itself."""
+    shown = " ".join(re.sub(r"[\"“”<>]|\S+@\S+", " ", display).split())
+    named = []
+    for m in _ORG_PHRASE.finditer(text[:3000]):
+        phrase = m.group(1).strip(" ,.-")
+        if _ORG_WORDS.search(phrase) and 2 <= len(phrase.split()) <= 8:
+            named.append(phrase)
+    for phrase in named:
+        if shown and shown.lower() in phrase.lower() and len(phrase) > len(shown):
+            return phrase
+    if shown:
+        return shown
+    return named[0] if named else None
+
+
+_ORG_PHRASE = re.compile(
+    r"\b(?i:we'?re|we are|this is|on behalf of|writing from|writing for)\s+(?i:the\s+)?"
+    r"((?:[A-Z][\w'’&\-]*|of|the|and|for|at|in|&)(?:\s+(?:[A-Z][\w'’&\-]*|of|the|and|for|at"
+    r"|in|&))*)")
+
+
+# Plain ASCII addresses that email-validator accepts unchanged: checked without calling it.
+_PLAIN = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    r"@(?:(?!xn--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_SPECIAL = tuple(SPECIAL_USE_DOMAIN_NAMES)
+
+
+def valid_address(addr: str) -> str | None:
+    """The address normalised by email-validator (no DNS), or None when it is not valid.
+
+    The everyday shape (ASCII dot-atom at an ordinary domain) is recognised by a pattern
+    first, since email-validator would return it unchanged; anything else, and any
+    special-use domain, goes to email-validator itself.
+    """
+    if not addr or len(addr) > 320:
+        return None
+    local, _, domain = addr.rpartition("@")
+    if (len(local) <= 64 and len(addr) <= 254 and _PLAIN.fullmatch(addr)
+            and not any(domain == d or domain.endswith("." + d) for d in _SPECIAL)):
+        return addr
+    try:
+        return validate_email(addr, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+    except Exception:  # odd unicode the validator trips on counts as invalid
+        return None
+
+
+_USE_OTHER = re.compile(
+    r"\b(?:please )?(?:use|send (?:it|them|everything|mail|emails|things) to|contact me (?:at|on)"
+    r"|write to me at|switch (?:me |it )?to|change (?:it|my (?:email|address)) to|my (?:new|other"
+    r"|personal|home|preferred|main) (?:email|e-mail|address)(?: address)? is)\s*:?\s*$", re.I)
+
+
+def preferred_address(text: str, own: str, others: list[str]) -> str | None:
+    """Another address of theirs the writer asks us to use ("please use jo@home.org instead")."""
+    for addr in others:
+        at = text.lower().find(addr)
+        if at < 0 or addr == own:
+            continue
+        before = text[max(0, at - 60):at]
+        after = text[at + len(addr):at + len(addr) + 30].lower()
+        if _USE_OTHER.search(before) or re.match(r"\W*(?:instead|from now on|in future)", after):
+            return addr
+    return None

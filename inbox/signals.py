@@ -1,0 +1,363 @@
+"""What people write when they want something: one table of weighted patterns per intent.
+
+Patterns run on *flattened* own text (lower case, straight apostrophes, single spaces;
+see ``flatten``): the subject without ``Re:``/``Fwd:`` and the new text without quotes
+or signature. Each rule is ``(pattern, weight, reason)``; an intent's score is the
+noisy-OR of the weights of its rules that match. English first, then the languages
+members most often write in. Rules describe language, never a particular message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A weighted pattern; ``needles`` are literals one of which every match starts with."""
+
+    pattern: re.Pattern[str]
+    weight: float
+    reason: str
+    needles: tuple[str, ...] | None = None
+
+
+def rules(*rows: tuple[str, float, str]) -> tuple[Rule, ...]:
+    out = []
+    for source, weight, reason in rows:
+        pattern = re.compile(source, re.M)  # ^ and $ also at the subject's end, see read()
+        out.append(Rule(pattern, weight, reason, needles(pattern)))
+    return tuple(out)
+
+
+def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literals one of which every match contains, or None when there are none.
+
+    ``\\b(?:i|we) (?:commit|pledge)`` can only match where ``commit`` or ``pledge``
+    occurs, and ``in`` finds that far faster than the regex engine (a leading ``\\b``
+    defeats the engine's own literal search). Derived from the pattern itself, so the
+    filter never changes what matches; the most selective required literals are used.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        found = _required(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # an internal parser we do not depend on: no filter, same result
+        return None
+    return tuple(sorted(found)) if found else None
+
+
+def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The most selective set of literals one of which any match of *items* contains."""
+    options: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            options.append({run})
+            run = ""
+        found: set[str] | None = None
+        if op is sre.BRANCH:
+            alts = [_required(list(alt)) for alt in av[1]]
+            if alts and all(alts):
+                found = set().union(*alts)  # type: ignore[arg-type]
+        elif op is sre.SUBPATTERN:
+            found = _required(list(av[-1]))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            found = _required(list(av[2]))
+        if found:
+            options.append(found)
+    if run:
+        options.append({run})
+    if not options:
+        return None
+    return max(options, key=lambda o: min(len(x) for x in o))
+
+
+_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2013": "-",
+                       "\u2014": "-", "\u201c": '"', "\u201d": '"'})
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|antw|odp|res|enc|r)\s*(?:\[\d+\])?\s*:\s*"
+    r"|\[[^\]]{1,60}\]\s*)+", re.I)
+
+
+def flatten(text: str) -> str:
+    """Lower case, typographic quotes and dashes made plain, whitespace collapsed."""
+    if not text.isascii():
+        text = text.translate(_APOS)
+    return " ".join(text.lower().split())
+
+
+def bare_subject(subject: str) -> str:
+    """The subject without reply/forward prefixes and list tags."""
+    return _SUBJECT_PREFIX.sub("", subject).strip()
+
+
+def score(rules: tuple[Rule, ...], text: str) -> tuple[float, list[str]]:
+    """Noisy-OR of the weights of the matching rules, and their reasons."""
+    miss = 1.0
+    reasons = []
+    for rule in rules:
+        if rule.needles is not None:
+            for needle in rule.needles:
+                if needle in text:
+                    break
+            else:
+                continue
+        if rule.pattern.search(text):
+            miss *= 1.0 - rule.weight
+            reasons.append(rule.reason)
+    return 1.0 - miss, reasons
+
+
+_ME = r"(?:i|we)"
+_WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
+
+JOIN = rules(
+    (r"\bsign(?:ing)? (?:me|us) up\b", 0.9, "asks to be signed up"),
+    (r"\b(?:i'?m|i am|we'?re|we are) signing up\b", 0.85, "says they are signing up"),
+    (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
+    (rf"\b{_WANT} (?:like|love|want|wish|wanna|hope|intend|mean) to (?:join|become (?:a )?members?"
+     r"|be (?:a )?members?|sign up|enrol|register|be part of)", 0.9, "wants to join"),
+    (r"\b(?:wanna|want to|wants to|keen to|eager to|love to) join\b", 0.8, "wants to join"),
+    (r"\bwant (?:to )?be (?:a )?member\b", 0.8, "wants to be a member"),
+    (r"\b(?:add|enrol|enroll|register|include) (?:me|us)\b|\bput (?:me|us) down\b", 0.75,
+     "asks to be added"),
+    (r"\b(?:interested in|thinking of|thinking about) (?:joining|becoming a member)", 0.7,
+     "interested in joining"),
+    (r"\b(?:how (?:do|can|would) (?:i|we) (?:join|sign up|become a member|get involved)"
+     r"|what do i (?:need|have) to do to join)\b", 0.75, "asks how to join"),
+    (r"(?:^|[.!?] |, )(?:i'?m|im|i am) in(?: too| as well)?(?:[.!,]|$| -| x\b| please)", 0.7,
+     "says I'm in"),
+    (r"\bi want in\b", 0.8, "says I want in"),
+    (r"\b(?:become|becoming) (?:a )?members?\b", 0.6, "mentions becoming a member"),
+    (r"\bjoin(?:ing)? (?:the|your|for the many|ftm|you)\b", 0.6, "mentions joining"),
+    (r"^(?:join|joining|sign me up|sign up|signing up|membership|new member|want to join"
+     r"|joining (?:from|as)\b.*|join - .*|join request|membership request|application)\b",
+     0.55, "subject asks to join"),
+    (r"\b(?:quiero (?:unirme|ser miembro|inscribirme)|je (?:veux|voudrais|souhaite) "
+     r"(?:adh[ée]rer|rejoindre|devenir membre)|ich (?:m[öo]chte|will) (?:mitglied werden"
+     r"|beitreten|mitmachen)|chc[eę] (?:do[łl][aą]czy[cć]|si[eę] zapisa[cć]|zosta[cć] "
+     r"cz[łl]onkiem)|hoffwn (?:i )?ymuno|vorrei (?:unirmi|iscrivermi|aderire))", 0.85,
+     "wants to join (non-English)"),
+)
+
+COMMIT = rules(
+    (rf"\b{_ME}(?: also| hereby| fully| wholeheartedly| happily| gladly| do| truly| can| will"
+     r"| absolutely| definitely)* (?:commit|pledge)\b", 0.9, "says I commit"),
+    (r"\b(?:happy|willing|glad|proud|ready|pleased|delighted) to commit\b", 0.9,
+     "happy to commit"),
+    (r"\bcommit(?:ted|ting)? (?:myself |ourselves )?to (?:all|each|every|the|your|these|them"
+     r"|its|those|those|this|the network'?s)\b", 0.85, "commits to the principles"),
+    (r"\b(?:agree|agreed|agreeing|agrees) (?:with|to) (?:all|every|each|the|your|ur|these|them"
+     r"|those|its|everything)\b[^.!?]{0,40}\b(?:principles?|them|one|all|twelve|12)\b", 0.85,
+     "agrees with the principles"),
+    (r"\b(?:agree|agreed) (?:with|to) (?:all|everything|every single one|every one|each one)\b",
+     0.85, "agrees with all of them"),
+    (r"\b(?:i|we) agree(?: with)?(?: it| them| this)? all\b", 0.8, "agrees with all"),
+    (r"\b(?:accept|endorse|adopt|sign up to|subscribe to|stand by|uphold)(?: all| each| every"
+     r"| every one of| each of| the| your| ur| these| those| its| twelve| 12| founding)+"
+     r" (?:\w+ )?principles\b", 0.85, "accepts the principles"),
+    (r"\bsupport (?:all|each|every one) of (?:the|your|these) (?:\w+ )?principles\b"
+     r"|\bsupport (?:all|each of) (?:the )?(?:twelve|12) (?:\w+ )?principles\b", 0.75,
+     "supports all the principles"),
+    (r"\b(?:can'?t|cannot|couldn'?t|didn'?t|did not) find (?:one|any|a single one|anything)"
+     r" (?:i|we) disagree", 0.8, "finds nothing to disagree with"),
+    (r"\b(?:i|we) (?:agree|commit) to (?:them|these|it|this)\b", 0.8, "agrees to them"),
+    (r"\b(?:principles?)[^.!?]{0,30}\b(?:agree with (?:every|all|each)|fully agree|100%)", 0.8,
+     "agrees with the principles"),
+)
+
+# Partial, conditional or refused commitment: never counts as a commitment.
+NOT_COMMIT = rules(
+    (r"\b(?:most|some|many|several|nearly all|almost all|a few|majority) of (?:the|your|them"
+     r"|these|those|ur)\b", 0.8, "agrees only partly"),
+    (r"\b(?:except|apart from|other than|save for|with the exception of|bar)\s+(?:for\s+)?"
+     r"(?:number|principle|no\.?|point|#|the one|\d)", 0.9, "makes an exception"),
+    (r"\b(?:not sure about|not convinced|reservations?|unsure about|struggle with|problem with"
+     r"|issue with|don'?t (?:fully )?agree with|do not (?:fully )?agree with|disagree with"
+     r" (?:number|principle|no\.?|point|#|\d|the one)|can'?t agree|cannot agree|can'?t commit"
+     r"|cannot commit|can not commit|won'?t commit|will not commit|not (?:ready|able|willing)"
+     r" to commit|don'?t commit|do not commit|not commit|not all of)\b", 0.9,
+     "has reservations"),
+    (r"\b(?:if|provided|providing|as long as|on condition|so long as|once you)\b[^.!?]{0,60}"
+     r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
+    (r"\b(?:commit|agree|accept)\w*\b[^.!?]{0,60}\b(?:provided|providing|as long as|on condition"
+     r"|so long as|but only if|only if)\b", 0.8, "makes it conditional"),
+)
+
+# Assent in a reply to the confirmation mail: any of these (or nothing at all) counts.
+ASSENT = rules(
+    (r"^(?:yes|yep|yeah|yup|ya|aye|ok|okay|sure|confirmed?|agreed|absolutely|definitely"
+     r"|of course|certainly|indeed|correct|right|done|go on then|sounds good|i do|i will"
+     r"|happy to|deal|tak|oui|ja|si|sí|ie|do)\b", 0.8, "assents"),
+    (r"\b(?:i confirm|confirmed|confirming|count me in|i'?m in|im in|i accept|i agree"
+     r"|agreed|100%|yes please|absolutely|definitely|all good|happy to)\b", 0.8, "assents"),
+    (r"[\U0001F44D\U0001F44C\u270A\u2705\u2714]", 0.6, "assents with an emoji"),
+)
+
+LEAVE = rules(
+    (r"\bunsubscribe\b", 0.85, "asks to unsubscribe"),
+    (r"\b(?:remove|take|delete|drop|strike) (?:me|us|my (?:name|email|address))"
+     r" (?:off|from) (?:your|the|this|all|any)\b[^.!?]{0,20}\b(?:list|lists|mailing|emails?"
+     r"|distribution|network|membership|group)", 0.9, "asks to be removed from the list"),
+    (r"\b(?:remove|take) me off\b|\bplease remove me\b|\bremove me\b", 0.8,
+     "asks to be removed"),
+    (r"\bstop (?:emailing|sending|contacting|mailing|spamming|messaging)\b", 0.85,
+     "asks us to stop emailing"),
+    (r"\b(?:don'?t|do not|never) (?:email|contact|write to|mail) (?:me|us)\b", 0.8,
+     "asks not to be contacted"),
+    (r"\bno longer (?:want|wish|like) to (?:be|receive|get|hear|remain|stay)\b", 0.85,
+     "no longer wants to be a member"),
+    (r"\b(?:cancel|end|terminate|withdraw|revoke|stop) (?:my|our) (?:membership|subscription"
+     r"|sign ?up|registration|consent)\b", 0.9, "cancels membership"),
+    (r"\b(?:i'?m|i am|we'?re|we are) (?:leaving|quitting|resigning from|withdrawing from)\b",
+     0.85, "says they are leaving"),
+    (r"\b(?:leave|quit|resign from|withdraw from) (?:the|your|this|for the many) ?(?:network"
+     r"|group|list|mailing list|membership|organisation|hub)?\b", 0.55, "mentions leaving"),
+    (r"\bopt(?:ing)? (?:me )?out\b", 0.8, "opts out"),
+    (r"^(?:stop|unsubscribe|remove|remove me|leave|cancel|opt out|unsub)\W*$", 0.7,
+     "subject asks to stop"),
+    (r"\b(?:abmelden|abbestellen|austragen|streichen sie mich|d[ée]sabonner|d[ée]sinscri"
+     r"|retirez[- ]moi|darme de baja|dar de baja|cancelar (?:mi )?suscripci|wypisz|wypisa[cć]"
+     r"|usu[nń] mnie z|disiscriv|cancellami|afmelden|uitschrijven|dad-danysgrifio)", 0.85,
+     "asks to unsubscribe (non-English)"),
+)
+
+ERASE = rules(
+    (r"\b(?:delete|erase|remove|wipe|destroy|purge)\b[^.!?]{0,30}\b(?:my|our|all)\b[^.!?]{0,25}"
+     r"\b(?:data|details|information|informations|records?|account|personal|info)\b", 0.9,
+     "asks for their data to be deleted"),
+    (r"\b(?:delete|erase|wipe|remove) (?:me|us) (?:from|off) (?:your|the|all)\b[^.!?]{0,15}"
+     r"\b(?:database|databases|records|system|systems|files|servers)\b", 0.9,
+     "asks to be deleted from the database"),
+    (r"\b(?:erasure|right to be forgotten|forget me|forget about me|article 17)\b", 0.9,
+     "invokes the right to erasure"),
+    (r"^(?:delete|erase|delete me|erase me|delete my data|delete my details|gdpr deletion)\W*$",
+     0.75, "subject asks for deletion"),
+    (r"\b(?:l[öo]schen sie|l[öo]schung|supprimer mes (?:donn[ée]es|informations)|borrar mis"
+     r" datos|usun[aą][cć] (?:moje |wszystkie )?dane|usuni[eę]cie (?:moich )?danych"
+     r"|cancellare i miei dati|verwijder mijn gegevens|dileu fy (?:data|manylion))", 0.9,
+     "asks for deletion (non-English)"),
+)
+
+MOVE = rules(
+    (r"\b(?:i'?ve|i have|we'?ve|we have|i|we|just|recently) (?:just |recently )?(?:moved"
+     r"|relocated)\b", 0.85, "says they have moved"),
+    (r"\brelocat(?:ed|ing)\b", 0.8, "relocated"),
+    (r"\bnew (?:postcode|post code|address|home|house|flat)\b", 0.8, "gives a new address"),
+    (r"\bchange (?:of|my|our) (?:postcode|post code|address|hub)\b", 0.85,
+     "asks to change address"),
+    (r"\b(?:update|change|amend|correct) (?:my|our|the) (?:postcode|post code|address|hub"
+     r"|location|details)\b", 0.8, "asks to update their details"),
+    (r"\b(?:move|transfer|switch|put|change) (?:me|us) (?:to|into|over to)\b", 0.8,
+     "asks to be moved"),
+    (r"\bcan you move me\b|\bmove me\b", 0.75, "asks to be moved"),
+    (r"\b(?:moving|moved) (?:to|house|home|back)\b", 0.75, "is moving"),
+    (r"\b(?:now|back) (?:live|living|based|home|at home)\b[^.!?]{0,20}\bin\b"
+     r"|\bback home now\b|\bi'?m back home\b", 0.7, "lives somewhere new"),
+    (r"\b(?:use|take) the \w+ (?:one|postcode|address)\b|\bfrom now on\b", 0.6,
+     "chooses which address to use"),
+    (r"\b(?:term[- ]time|new) (?:address|postcode)\b|\bdifferent hub\b", 0.6,
+     "mentions a different address"),
+    (r"^(?:moved|we'?ve moved|change of (?:address|postcode)|new (?:address|postcode)"
+     r"|relocated|moving|address change|postcode change)\b", 0.6, "subject says they moved"),
+)
+
+STATUS = rules(
+    (r"\bam i (?:now |already |still )?(?:confirmed|a member|registered|signed up|subscribed"
+     r"|on (?:the|your) (?:list|system|database|books)|in the network|in|active|a full member)"
+     r"(?:\W|$)", 0.85, "asks whether they are a member"),
+    (r"\b(?:is|has) my (?:membership|application|sign ?up|registration|confirmation|reply"
+     r"|email)\b[^.!?]{0,30}\b(?:confirmed|active|through|processed|accepted|received|arrived"
+     r"|worked)\b", 0.85, "asks about their membership"),
+    (r"\bwhat (?:personal )?(?:data|information|info|details|records) (?:do|does|did) (?:you"
+     r"|the network|ftm|for the many) (?:hold|have|keep|store|process)\b", 0.9,
+     "asks what we hold"),
+    (r"\bsubject access\b|\barticle 15\b|\bcopy of (?:all )?(?:the |my )?(?:personal )?"
+     r"(?:data|information)\b", 0.9, "makes a subject access request"),
+    (r"\bwhich hub (?:am i|do i belong|i'?m in|have i been)\b|\bwhat hub am i\b", 0.85,
+     "asks which hub they are in"),
+    (r"\b(?:my|membership) status\b|^status\W*$", 0.8, "asks for their status"),
+    (r"\b(?:did you|have you) (?:get|got|receive|received) my (?:reply|email|message"
+     r"|confirmation)\b", 0.7, "asks whether we got their reply"),
+    (r"\b(?:check|tell me|let me know) (?:whether|if) (?:i'?m|i am) (?:a member|signed up"
+     r"|registered|confirmed|on)\b", 0.85, "asks whether they are a member"),
+)
+
+HELP = rules(
+    (r"^(?:help|help\?|help please|please help|\?|commands|info|information|how does this"
+     r" work\??)\W*$", 0.8, "asks for help"),
+    (r"\bhow (?:do|can|would|should|could) (?:i|we|one|you|someone)\b", 0.65, "asks how to"),
+    (r"\bwhat (?:can|should|do) i (?:email|send|write|do|reply)\b", 0.75, "asks what they can do"),
+    (r"\b(?:list of|what are the|which) commands\b", 0.85, "asks for the commands"),
+    (r"\bhow does (?:it|this|the network|membership|the hub|for the many|ftm)\b[^.!?]{0,20}"
+     r"\bwork\b", 0.8, "asks how it works"),
+    (r"\b(?:can|could) you (?:explain|tell me how|help me understand)\b", 0.6,
+     "asks for an explanation"),
+    (r"\bwhere (?:can|do) i (?:find|get|see|read)\b", 0.55, "asks where to find something"),
+)
+
+ORG = rules(
+    (r"\b(?:we'?re|we are|this is|i'?m writing on behalf of|on behalf of) (?:the )?[^.!?,]{0,60}"
+     r"\b(?:branch|union|trades council|society|soc|association|campaign|collective"
+     r"|co-?op(?:erative)?|committee|club|federation|forum|alliance|coalition|tenants|residents"
+     r"|charity|cic|organisation|organization|group|network|chapter|caucus|centre|center"
+     r"|project|mosque|church|chapel|synagogue|temple|gurdwara|foodbank|food bank)\b", 0.6,
+     "writes as an organisation"),
+    (r"\baffiliat(?:e|ed|ing|ion)\b", 0.8, "asks to affiliate"),
+    (r"\b(?:our|the) (?:branch|committee|society|association|group|union|organisation"
+     r"|organization|campaign|members|executive|agm|meeting|collective|board|council)"
+     r"\b[^.!?]{0,30}\b(?:has |have )?(?:voted|agreed|decided|resolved|would like|wants|wish"
+     r"|wishes|unanimously)\b", 0.75, "the organisation decided to join"),
+    (r"\b(?:join|sign up|affiliate|commit)\w*\b[^.!?]{0,40}\bas an? (?:group|organisation"
+     r"|organization|branch|union|society|body|collective)\b|\bas a group\b", 0.8,
+     "joins as a group"),
+    (r"\b(?:our|the) (?:organisation|organization|group|branch|society|union|campaign"
+     r"|association) (?:to|would like to|wants to|wishes to) (?:join|affiliate|sign up)", 0.8,
+     "the organisation wants to join"),
+)
+
+# Reasons a person, not ftm, must look at a message, whatever else it seems to ask.
+_RELATION = (r"(?:wife|husband|partner|mum|mother|mom|dad|father|son|daughter|brother|sister"
+             r"|friend|neighbour|neighbor|colleague|flatmate|mate|gran|grandma|grandmother"
+             r"|grandfather|grandad|grandson|granddaughter|aunt|uncle|cousin|boyfriend|girlfriend"
+             r"|fianc[ée]e?|child|children|kids|relative|client|carer|tenant|husband's|wife's)")
+# Someone asks on another person's behalf ("unsubscribe my wife", "my mum wants to join").
+THIRD_PARTY = re.compile(
+    r"\b(?:unsubscribe|remove|delete|erase|take off|sign up|signup|add|register|enrol|join"
+    r"|cancel)\b[^.!?()]{0,12}\bmy " + _RELATION + r"\b"
+    r"|\bmy " + _RELATION + r"\b[^.!?()]{0,25}\b(?:wants?|would like|wishes|is keen|asked me)"
+    r" to (?:join|sign up|be (?:added|removed|a member)|unsubscribe|leave|be taken off)\b")
+THIRD_PARTY_JOIN = re.compile(r"\b(?:sign(?:ing)? up|signup|add|register|enrol|join|be"
+                              r" (?:added|a member))\b")
+PRESS = re.compile(
+    r"\b(?:journalist|reporter|press (?:enquiry|inquiry|office|release)|media (?:enquiry"
+    r"|inquiry)|newspaper|for (?:an|a|our) (?:article|story|feature|piece|documentary"
+    r"|programme|podcast)|writing (?:an|a) (?:article|story|feature|piece)|my deadline"
+    r"|producer at|researcher at|interview (?:someone|you|a member)|on the record)\b")
+CASEWORK = re.compile(
+    r"\b(?:evict\w*|my landlord|landlord|universal credit|benefits? (?:claim|sanction|appeal"
+    r"|stopped)|pip assessment|tribunal|bailiffs?|homeless\w*|disrepair|legal advice"
+    r"|solicitor|deportation|asylum claim|my employer|sacked|dismissed|grievance"
+    r"|my case\b|court date)\b")
+ROLES = re.compile(
+    r"\b(?:steering group|steering committee|national (?:committee|body|executive|officer"
+    r"|role|council|rep|representative|level|coordinator|co-ordinator))\b")
+OFFER = re.compile(
+    r"\b(?:happy|willing|keen|glad|like|love|able|prepared|volunteer|volunteering|offer"
+    r"|offering|want|wish|intend|plan|hoping) to (?:be|become|serve as|act as|take on|stand as"
+    r"|stand for|put myself forward)\b[^.!?]{0,40}\b(?:treasurer|chair|chairperson|secretary"
+    r"|officer|co-?ordinator|rep|representative|fundraiser|convenor|delegate|role|post)\b")
+HOSTILE = re.compile(
+    r"\b(?:fuck\w*|shit\w*|bastards?|scum|traitors?|commies|wankers?|idiots|morons?"
+    r"|disgrace(?:ful)?|pathetic|vile|cult|lunatics?)\b")
+ANOTHER_ADDRESS = re.compile(
+    r"\b(?:signed up|registered|joined|subscribed|used|gave you|you have)\b[^.!?]{0,40}"
+    r"\b(?:with|using|under|as)\b[^.!?]{0,30}\b(?:address|email|e-mail)\b")
