@@ -2,8 +2,8 @@
 
     python bench/classify.py --n 20000 [--corpus DIR]
 
-The corpus defaults to ``../shared/corpus/inbound`` beside the repository. Prints ``{"n", "msgs_per_s",
-"peak_rss_mb", ...}`` as its last line.
+The corpus defaults to ``../shared/corpus/inbound`` beside the repository. Prints
+``{"n", "msgs_per_s", "peak_rss_mb", ...}`` as its last line.
 """
 
 from __future__ import annotations

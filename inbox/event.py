@@ -210,6 +210,8 @@ def looks_like_event(text: str, subject: str, sent: date) -> tuple[float, list[s
     reasons: list[str] = []
     if _POLL.search(both):
         return 0.1, ["asks about dates or reports minutes"]
+    if when is not None and start is None and _CANCEL.search(both) and _EVENT_WORDS.search(both):
+        return 0.75, [f"cancels an event on {when.isoformat()}"]
     if when is None or start is None:
         return 0.0, []
     if when < sent - timedelta(days=1):

@@ -119,7 +119,7 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
             return Decision("review", 0.5, ("reads as an automatic reply but also as a request",
                                             *a_why, *_best_why(r)))
         return Decision("auto_reply", round(a, 3), ("an automatic reply by its content", *a_why))
-    s, s_why = machine.spam(p, ctx.domain, r.full_subject + " . " + r.body)
+    s, s_why = machine.spam(p, r.full_subject + " . " + r.body)
     confirm_reply = bool(p.route("confirm")) or (
         p.reply_to_ours is not None and bool(CONFIRM_SUBJECT.search(p.subject)))
     if s >= 0.7 and not confirm_reply:
@@ -244,9 +244,10 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit):
         return Decision("org_join", round(max(sc["org"], 0.7), 3), tuple(why["org"]))
     if sc["join"] >= 0.6 or r.explicit_commit:
-        if r.commit_neg >= 0.5 and sc["commit"] >= 0.5:
+        reserved, reserved_why = sig.score(sig.RESERVATIONS, body)
+        if (r.commit_neg >= 0.5 and sc["commit"] >= 0.5) or reserved >= 0.85:
             return Decision("review", 0.5, ("partial or conditional commitment",
-                                            *why["not_commit"]))
+                                            *why["not_commit"], *reserved_why))
         if r.explicit_commit:
             conf = 0.9 if sc["join"] >= 0.6 else 0.75
             return Decision("join_commit", conf, (*why["join"], *why["commit"]))

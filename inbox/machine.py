@@ -140,7 +140,7 @@ def auto_reply(p: Parsed, body: str) -> tuple[float, list[str], bool]:
     return 1.0 - miss, reasons, False
 
 
-def spam(p: Parsed, own_domain: str, text: str) -> tuple[float, list[str]]:
+def spam(p: Parsed, text: str) -> tuple[float, list[str]]:
     """(score, reasons): how surely this is mass mail, a scam or irrelevant marketing.
 
     *text* is the subject and new text flattened (``signals.flatten``).
@@ -148,17 +148,15 @@ def spam(p: Parsed, own_domain: str, text: str) -> tuple[float, list[str]]:
     reasons: list[str] = []
     miss = 1.0
     sender_domain = p.from_addr.rpartition("@")[2].lower()
-    ours = sender_domain == own_domain
-    if not ours:
-        prec = p.header("precedence") or p.header("x-precedence")
-        if _BULK.match(prec):
-            miss *= 0.5
-            reasons.append(f"Precedence: {prec[:20]}")
-        listy = [h for h in ("list-id", "list-unsubscribe", "list-post", "feedback-id",
-                             "x-mailchimp-campaign", "x-campaign") if p.header(h)]
-        if listy:
-            miss *= 0.45
-            reasons.append(f"mass-mail headers ({', '.join(listy)})")
+    prec = p.header("precedence") or p.header("x-precedence")
+    if _BULK.match(prec):
+        miss *= 0.5
+        reasons.append(f"Precedence: {prec[:20]}")
+    listy = [h for h in ("list-id", "list-unsubscribe", "list-post", "feedback-id",
+                         "x-mailchimp-campaign", "x-campaign") if p.header(h)]
+    if listy:
+        miss *= 0.45
+        reasons.append(f"mass-mail headers ({', '.join(listy)})")
     if p.header("x-spam-flag").lower().startswith("yes"):
         miss *= 0.2
         reasons.append("X-Spam-Flag: YES")

@@ -180,17 +180,26 @@ NOT_COMMIT = rules(
      r"|these|those|ur)\b", 0.8, "agrees only partly"),
     (r"\b(?:except|apart from|other than|save for|with the exception of|bar)\s+(?:for\s+)?"
      r"(?:number|principle|no\.?|point|#|the one|\d)", 0.9, "makes an exception"),
-    (r"\b(?:not sure about|not convinced|reservations?|unsure about|struggle with|problem with"
-     r"|issue with|don'?t (?:fully )?agree with|do not (?:fully )?agree with|disagree with"
-     r" (?:number|principle|no\.?|point|#|\d|the one)|can'?t agree|cannot agree|can'?t commit"
-     r"|cannot commit|can not commit|won'?t commit|will not commit|not (?:ready|able|willing)"
-     r" to commit|don'?t commit|do not commit|not commit|not all of)\b", 0.9,
-     "has reservations"),
+    (r"\b(?:not sure about|not convinced (?:by|about)|reservations? (?:about|on|with)"
+     r"|unsure about|struggle with|(?:a |some )?problem with|(?:an |some )?issues? with"
+     r"|(?:don'?t|do not) (?:fully |really |quite )?agree with|disagree with|can'?t support"
+     r"|cannot support|can'?t get behind|object to)\s+(?:the one|one of|some of|all of|all|every"
+     r"|everything|number|principle|no\.?\s?\d|point|#|\d|the (?:\w+ )?(?:one|principle|point)"
+     r"|it all|them all)", 0.9, "has reservations about a principle"),
+    (r"\b(?:can'?t agree|cannot agree|can'?t commit|cannot commit|can not commit|won'?t commit"
+     r"|will not commit|not (?:ready|able|willing|prepared) to commit|don'?t commit|do not commit"
+     r"|not commit|not all of|some reservations|reservations about)\b", 0.9,
+     "will not commit fully"),
     (r"\b(?:if|provided|providing|as long as|on condition|so long as|once you)\b[^.!?]{0,60}"
      r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
     (r"\b(?:commit|agree|accept)\w*\b[^.!?]{0,60}\b(?:provided|providing|as long as|on condition"
      r"|so long as|but only if|only if)\b", 0.8, "makes it conditional"),
 )
+
+# Reservations strong enough to stop a join that makes no commitment at all.
+RESERVATIONS = tuple(r for r in NOT_COMMIT if r.reason in ("has reservations about a principle",
+                                                            "makes an exception",
+                                                            "will not commit fully"))
 
 # Assent in a reply to the confirmation mail: any of these (or nothing at all) counts.
 ASSENT = rules(
@@ -222,6 +231,11 @@ LEAVE = rules(
     (r"\b(?:leave|quit|resign from|withdraw from) (?:the|your|this|for the many) ?(?:network"
      r"|group|list|mailing list|membership|organisation|hub)?\b", 0.55, "mentions leaving"),
     (r"\bopt(?:ing)? (?:me )?out\b", 0.8, "opts out"),
+    (r"\b(?:don'?t|do not|no longer) (?:want|wish) (?:to (?:get|receive|have) )?(?:these|your"
+     r"|any more|any|the|all these|all your) (?:e-?mails|messages|mail|newsletters|bulletins"
+     r"|updates)", 0.85, "does not want our mail"),
+    (r"\b(?:want|wish|like|going|decided|have decided|need|intend) to (?:leave|quit|resign"
+     r"|withdraw|unsubscribe|be removed|cancel|end my)\b", 0.85, "wants to leave"),
     (r"^(?:stop|unsubscribe|remove|remove me|leave|cancel|opt out|unsub)\W*$", 0.7,
      "subject asks to stop"),
     (r"\b(?:abmelden|abbestellen|austragen|streichen sie mich|d[ée]sabonner|d[ée]sinscri"
@@ -282,8 +296,13 @@ STATUS = rules(
      "asks what we hold"),
     (r"\bsubject access\b|\barticle 15\b|\bcopy of (?:all )?(?:the |my )?(?:personal )?"
      r"(?:data|information)\b", 0.9, "makes a subject access request"),
-    (r"\bwhich hub (?:am i|do i belong|i'?m in|have i been)\b|\bwhat hub am i\b", 0.85,
+    (r"(?:^|[.?!] )(?:which|what) hub (?:am i|do i belong|i'?m in|have i been)\b", 0.85,
      "asks which hub they are in"),
+    (r"\bdid my (?:confirmation|reply|sign ?up|application|membership|registration|email)\b"
+     r"[^.!?]{0,20}\b(?:go through|work|arrive|get through|reach you|come through)", 0.85,
+     "asks whether their reply arrived"),
+    (r"\bhave i been (?:added|confirmed|registered|accepted|signed up|put in)\b", 0.85,
+     "asks whether they were added"),
     (r"\b(?:my|membership) status\b|^status\W*$", 0.8, "asks for their status"),
     (r"\b(?:did you|have you) (?:get|got|receive|received) my (?:reply|email|message"
      r"|confirmation)\b", 0.7, "asks whether we got their reply"),
@@ -302,6 +321,8 @@ HELP = rules(
     (r"\b(?:can|could) you (?:explain|tell me how|help me understand)\b", 0.6,
      "asks for an explanation"),
     (r"\bwhere (?:can|do) i (?:find|get|see|read)\b", 0.55, "asks where to find something"),
+    (r"\bwhat happens (?:next|after|now|when|once|then)\b", 0.75, "asks what happens next"),
+    (r"\bare there (?:any )?(?:meetings|events|local groups)\b", 0.5, "asks about meetings"),
 )
 
 ORG = rules(
