@@ -6,7 +6,6 @@ import base64
 import quopri
 import zlib
 from email.header import Header
-from email.utils import formataddr, parseaddr
 
 NET = "forthemany.network@gmail.com"
 OURS = "ftm.o{row}.3f9a2c@forthemany.network"
@@ -34,7 +33,10 @@ def mail(body: str = "", subject: str = "Hello", sender: str = "Sam Patel <sam.p
         lines += [f"In-Reply-To: {ours(reply_to_ours)}", f"References: {ours(reply_to_ours)}"]
     for k, v in (headers or {}).items():
         lines.append(f"{k}: {v}")
-    data = body.encode(charset, errors="replace") if charset else body.encode("utf-8")
+    try:
+        data = body.encode(charset, errors="replace")
+    except LookupError:  # a made-up label: the bytes are UTF-8, the header says otherwise
+        data = body.encode("utf-8")
     if cte == "quoted-printable":
         data = quopri.encodestring(data)
     elif cte == "base64":
@@ -47,8 +49,8 @@ def _encoded(sender: str) -> str:
     """A From header value with a non-ASCII display name as an RFC 2047 encoded word."""
     if sender.isascii():
         return sender
-    name, addr = parseaddr(sender)
-    return formataddr((name, addr), charset="utf-8")
+    name, _, addr = sender.rpartition("<")
+    return f"{Header(name.strip(), 'utf-8').encode()} <{addr}"
 
 
 TOKEN = "Ab12Cd34Ef56"  # noqa: S105 -- a made-up confirmation token
