@@ -117,7 +117,9 @@ def _who(p: Parsed, r: Reading, d: Decision, intent: str, bounce: bounce_mod.Bou
     others = [a for a in addresses_in(p.new) if a != sender.lower() and not is_ours(a, ctx)]
     other = people.preferred_address(p.new, sender.lower(), others) if others else None
     if d.third_party and intent == "join" and len(others) == 1:
-        other = others[0]
+        # a signup on behalf of one other person: it is about them, not the writer
+        valid = people.valid_address(others[0])
+        return valid or email, people.name_near(p.new, others[0]), None
     if other:
         email = people.valid_address(other) or email
     if intent == "org_join":

@@ -53,9 +53,11 @@ AREA_TOWNS: dict[str, tuple[str, ...]] = {
 }
 
 _OLD = re.compile(r"\b(?:old|previous|previously|formerly|former|used to (?:live|be)"
-                  r"|moved (?:away )?from|until recently|no longer)\b[^.;!?]{0,30}$", re.I)
+                  r"|moved (?:away )?from|until recently|no longer)\b[^.;!?]{0,30}$"
+                  r"|\b(?:was|were)\W{0,3}$", re.I)
 _NEW = re.compile(r"\b(?:new|now|current|currently|moved to|moving to|relocated to|from now on"
-                  r"|instead|these days)\b[^.;!?]{0,30}$", re.I)
+                  r"|instead|these days)\b[^.;!?]{0,30}$|\bfrom\b[^.;!?]{1,40}\bto\b[^.;!?]{0,30}$",
+                  re.I)
 _HOME = re.compile(r"\b(?:live|living|lives|home|my postcode|our postcode|post ?code"
                    r"|i'?m in|i am in|we'?re in|we are in|based|resident|reside|address is"
                    r"|i'?m from)\b", re.I)
@@ -133,9 +135,10 @@ def candidates(body: str, subject: str = "") -> list[Candidate]:
         before = body[max(prev_end, sentence_start + 1, m.start - 80):m.start]
         sentence = body[sentence_start + 1:m.end + 60].split(".")[0]
         marks = set()
-        if _OLD.search(before):
+        old, new = _OLD.search(before), _NEW.search(before)
+        if old and (not new or old.start() > new.start()):
             marks.add("old")
-        elif _NEW.search(before):
+        elif new:
             marks.add("new")
         home_at = _last(_HOME, before)
         work_at = _last(_WORK, before)

@@ -173,6 +173,9 @@ def _confirm_reply(r: Reading) -> Decision:
         return Decision("erase", 0.9, (*why, *r.why["erase"]), confirm_reply=True)
     if r.scores["leave"] >= 0.8 and r.scores["commit"] < 0.75:
         return Decision("leave", 0.85, (*why, *r.why["leave"]), confirm_reply=True)
+    refuse, refuse_why = sig.score(sig.REFUSE, r.body)
+    if refuse >= 0.5 and r.scores["commit"] < 0.75:
+        return Decision("review", 0.5, (*why, *refuse_why), confirm_reply=True)
     if r.commit_neg >= 0.5:
         return Decision("review", 0.5, (*why, "partial or conditional commitment",
                                         *r.why["not_commit"]), confirm_reply=True)
@@ -237,6 +240,12 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
                                         " joined",))
     if sc["erase"] >= 0.75:
         return Decision("erase", round(sc["erase"], 3), tuple(why["erase"]))
+    if "changes hub" in why["move"]:
+        return Decision("move", round(sc["move"], 3), tuple(why["move"]))
+    if sc["leave"] >= 0.75 and sig.KEEP_MEMBER.search(body) and "says they are leaving" \
+            not in why["leave"]:
+        return Decision("review", 0.5, ("asks to change what they receive, not to leave",
+                                        *why["leave"]))
     if sc["leave"] >= 0.75:
         if sc["join"] >= 0.8:
             return Decision("review", 0.4, ("asks both to join and to leave",))

@@ -95,6 +95,13 @@ SPAM_TEXT = rules(
      0.45, "recruitment pitch"),
     (r"\b(?:i|we) came across your (?:organisation|organization|company|website|profile"
      r"|group|page)\b", 0.5, "cold outreach"),
+    (r"\b(?:business proposal|bank (?:account )?details|(?:urgent|confidential|private) (?:business"
+     r"|transaction|matter)|transfer (?:of )?(?:the )?funds|million (?:dollars|pounds|usd|euros)"
+     r"|risk[- ]free|guaranteed (?:returns|profit|income))\b", 0.7, "advance-fee or money scam"),
+    (r"\b(?:tickets (?:are )?(?:now )?(?:on sale|available)|early[- ]bird"
+     r"|(?:promo|discount|voucher) code|use (?:the )?code|buy now|order now|shop now"
+     r"|sale ends|free (?:shipping|delivery)"
+     r"|limited stock|exclusive offer)\b", 0.5, "sales pitch"),
     (r"\b(?:seo|backlinks?|guest post|web design services|search rankings|lead generation"
      r"|marketing services)\b", 0.6, "sells services"),
     (r"\byou are receiving this (?:email |message )?because\b|\bview (?:this email )?in"

@@ -47,7 +47,7 @@ _ORG_WORDS = re.compile(
     r"|team|office|support|info|admin|newsletter|news|services|the|church|mosque|hub|party"
     r"|university|college|school|food|justice|action|solidarity|mail|delivery|system)\b", re.I)
 _NAME_PHRASE = re.compile(
-    r"\b(?:my name is|my name's|this is|it'?s|i am|i'?m|name:)\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+"
+    r"\b(?i:my name is|my name's|this is|it'?s|i am|i'?m|name:)\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+"
     r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|ní|nic|de|van|von|le|la|di|da|mac|o'|bin|al))"
     r"{0,3})(?=\s*(?:[.,;:!\-–—(]|and\b|here\b|$))")
 _CLOSING = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best wishes|regards"
@@ -139,27 +139,53 @@ def phrase_names(text: str) -> list[str]:
     return out
 
 
+def _compatible(a: str, b: str) -> bool:
+    """Two spellings of one person: same surname (or one has none), matching first names.
+
+    First names match when equal, when one is the other's initial ("G." / "Geoff"), or
+    when one starts the other ("Tom" / "Tommy").
+    """
+    wa, wb = a.lower().replace(".", "").split(), b.lower().replace(".", "").split()
+    if len(wa) > 1 and len(wb) > 1 and wa[-1] != wb[-1]:
+        return False
+    fa, fb = wa[0], wb[0]
+    return fa == fb or fa.startswith(fb) or fb.startswith(fa)
+
+
 def choose_name(display: str, text: str) -> str | None:
-    """The person's name as a careful human records it, or None."""
+    """The person's name as a careful human records it, or None.
+
+    The display name, unless it is no person's name (``J & K Barker``, an address); a
+    name written in the text replaces it when it is a fuller spelling of the same person
+    (``F Hussain`` -> ``Fatima Hussain``, ``Tunde`` -> ``Tunde Okoye``).
+    """
     shown = clean_display(display)
     person = shown if is_person_name(shown) else ""
     written = [*phrase_names(text), *signoff_names(text)]
     if person:
-        first = person.split()[0].lower()
-        for cand in written:
-            words = cand.split()
-            if words[0].lower() == first and len(words) > len(person.split()):
-                return cand
-        return person
+        fuller = [c for c in written if _compatible(c, person) and len(c.split()) >= 2
+                  and len(c.replace(".", "")) > len(person.replace(".", ""))]
+        return max(fuller, key=len) if fuller else person
     if not written:
         return None
     # no usable display name: "this is Karen" + "Karen Barker" -> the fuller of them
     best = written[0]
-    for cand in written[1:]:
-        if cand.split()[0].lower() == best.split()[0].lower() and len(cand) > len(best):
-            best = cand
-    fuller = [c for c in written if c.split()[0].lower() == best.split()[0].lower()]
-    return max(fuller, key=len)
+    same = [c for c in written if _compatible(c, best)]
+    return max(same, key=len)
+
+
+def name_near(text: str, addr: str) -> str | None:
+    """A name written just before an address ("Joan Baker, joan@example.org"), or None."""
+    at = text.lower().find(addr.lower())
+    if at <= 0:
+        return None
+    m = _NAME_BY_ADDRESS.search(text[max(0, at - 60):at])
+    if m and is_person_name(m.group(1)) and m.group(1).split()[0].lower() not in _NOT_NAMES:
+        return m.group(1)
+    return None
+
+
+_NAME_BY_ADDRESS = re.compile(r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\W{1,4}$")
 
 
 def organisation_name(display: str, text: str) -> str | None:

@@ -136,6 +136,13 @@ JOIN = rules(
     (r"(?:^|[.!?] |, )(?:i'?m|im|i am) in(?: too| as well)?(?:[.!,]|$| -| x\b| please)", 0.7,
      "says I'm in"),
     (r"\bi want in\b", 0.8, "says I want in"),
+    (r"\b(?:can|could|may) (?:i|we) (?:still |please )?(?:join|sign up|become (?:a )?members?)\b",
+     0.75, "asks whether they can join"),
+    (r"\b(?:express|register|show) (?:my|our) interest in (?:joining|becoming|membership)", 0.8,
+     "expresses interest in joining"),
+    (r"\b(?:filled in|filled out|completed|signed|put my name on) (?:the|your|a|one of your)"
+     r" (?:form|sheet|sign-?up sheet|sign-?up form|clipboard|card)", 0.75,
+     "filled in a signup form"),
     (r"\b(?:become|becoming) (?:a )?members?\b", 0.6, "mentions becoming a member"),
     (r"\bjoin(?:ing)? (?:the|your|for the many|ftm|you)\b", 0.6, "mentions joining"),
     (r"^(?:join|joining|sign me up|sign up|signing up|membership|new member|want to join"
@@ -155,9 +162,9 @@ COMMIT = rules(
      "happy to commit"),
     (r"\bcommit(?:ted|ting)? (?:myself |ourselves )?to (?:all|each|every|the|your|these|them"
      r"|its|those|those|this|the network'?s)\b", 0.85, "commits to the principles"),
-    (r"\b(?:agree|agreed|agreeing|agrees) (?:with|to) (?:all|every|each|the|your|ur|these|them"
-     r"|those|its|everything)\b[^.!?]{0,40}\b(?:principles?|them|one|all|twelve|12)\b", 0.85,
-     "agrees with the principles"),
+    (r"\b(?:agree|agreed|agreeing|agrees) (?:with|wiv|wit|w/|to) (?:all|every|each|the|your|ur"
+     r"|these|them|em|'em|those|its|everything)\b[^.!?]{0,40}\b(?:principles?|them|em|one|all"
+     r"|twelve|12)\b", 0.85, "agrees with the principles"),
     (r"\b(?:agree|agreed) (?:with|to) (?:all|everything|every single one|every one|each one)\b",
      0.85, "agrees with all of them"),
     (r"\b(?:i|we) agree(?: with)?(?: it| them| this)? all\b", 0.8, "agrees with all"),
@@ -184,7 +191,7 @@ NOT_COMMIT = rules(
      r"|unsure about|struggle with|(?:a |some )?problem with|(?:an |some )?issues? with"
      r"|(?:don'?t|do not) (?:fully |really |quite )?agree with|disagree with|can'?t support"
      r"|cannot support|can'?t get behind|object to)\s+(?:the one|one of|some of|all of|all|every"
-     r"|everything|number|principle|no\.?\s?\d|point|#|\d|the (?:\w+ )?(?:one|principle|point)"
+     r"|everything|number|principle|no\.?\s?\d|point|#|\d|the (?:\w+ ){0,3}(?:one|principle|point)"
      r"|it all|them all)", 0.9, "has reservations about a principle"),
     (r"\b(?:can'?t agree|cannot agree|can'?t commit|cannot commit|can not commit|won'?t commit"
      r"|will not commit|not (?:ready|able|willing|prepared) to commit|don'?t commit|do not commit"
@@ -195,6 +202,18 @@ NOT_COMMIT = rules(
     (r"\b(?:commit|agree|accept)\w*\b[^.!?]{0,60}\b(?:provided|providing|as long as|on condition"
      r"|so long as|but only if|only if)\b", 0.8, "makes it conditional"),
 )
+
+# A reply to the confirmation mail that declines.
+REFUSE = rules(
+    (r"^(?:no|nope|nah|no thanks?|not now)\b|\bno,? thanks?\b|\bchanged my mind\b|\bnot for me\b"
+     r"|\bnot interested\b|\b(?:don'?t|do not|no longer) (?:want|wish) to (?:join|be a member"
+     r"|commit|sign up|go ahead)\b|\b(?:i|we) (?:do not|don'?t|cannot|can'?t|won'?t) (?:agree"
+     r"|accept|commit)\b", 0.9, "declines"),
+)
+# "Stop the digest but keep me a member": a change of what they receive, not leaving.
+KEEP_MEMBER = re.compile(r"\b(?:keep me (?:as a member|on|in|a member)|(?:stay|remain) (?:a member"
+                         r"|in the network|on the network)|just the (?:digest|emails?|hub)|only the"
+                         r" (?:digest|emails?|hub))\b")
 
 # Reservations strong enough to stop a join that makes no commitment at all.
 RESERVATIONS = tuple(r for r in NOT_COMMIT if r.reason in ("has reservations about a principle",
@@ -273,6 +292,8 @@ MOVE = rules(
     (r"\b(?:move|transfer|switch|put|change) (?:me|us) (?:to|into|over to)\b", 0.8,
      "asks to be moved"),
     (r"\bcan you move me\b|\bmove me\b", 0.75, "asks to be moved"),
+    (r"\b(?:leave|quit|switch from|move from|come out of) the [\w -]{1,30}hub\b[^.!?]{0,40}"
+     r"\b(?:join|to|into|for) the [\w -]{1,30}(?:hub|one|group)\b", 0.9, "changes hub"),
     (r"\b(?:moving|moved) (?:to|house|home|back)\b", 0.75, "is moving"),
     (r"\b(?:now|back) (?:live|living|based|home|at home)\b[^.!?]{0,20}\bin\b"
      r"|\bback home now\b|\bi'?m back home\b", 0.7, "lives somewhere new"),
@@ -296,13 +317,18 @@ STATUS = rules(
      "asks what we hold"),
     (r"\bsubject access\b|\barticle 15\b|\bcopy of (?:all )?(?:the |my )?(?:personal )?"
      r"(?:data|information)\b", 0.9, "makes a subject access request"),
-    (r"(?:^|[.?!] )(?:which|what) hub (?:am i|do i belong|i'?m in|have i been)\b", 0.85,
+    (r"(?:^|[.?!] )(?:which|what|wat|wot) hub (?:am i|do i belong|i'?m in|im in|have i been)\b",
+     0.85,
      "asks which hub they are in"),
     (r"\bdid my (?:confirmation|reply|sign ?up|application|membership|registration|email)\b"
      r"[^.!?]{0,20}\b(?:go through|work|arrive|get through|reach you|come through)", 0.85,
      "asks whether their reply arrived"),
     (r"\bhave i been (?:added|confirmed|registered|accepted|signed up|put in)\b", 0.85,
      "asks whether they were added"),
+    (r"\bnever (?:got|received|had|heard) (?:a|my|the|any|back)\b[^.!?]{0,20}\b(?:welcome"
+     r"|confirmation|reply|email|anything)", 0.75, "never heard back"),
+    (r"(?:tell me|know|check|see) (?:which|what|wat|wot) hub (?:am i|i'?m|im|i am|i belong)\b",
+     0.85, "asks which hub they are in"),
     (r"\b(?:my|membership) status\b|^status\W*$", 0.8, "asks for their status"),
     (r"\b(?:did you|have you) (?:get|got|receive|received) my (?:reply|email|message"
      r"|confirmation)\b", 0.7, "asks whether we got their reply"),
@@ -323,6 +349,11 @@ HELP = rules(
     (r"\bwhere (?:can|do) i (?:find|get|see|read)\b", 0.55, "asks where to find something"),
     (r"\bwhat happens (?:next|after|now|when|once|then)\b", 0.75, "asks what happens next"),
     (r"\bare there (?:any )?(?:meetings|events|local groups)\b", 0.5, "asks about meetings"),
+    (r"\b(?:who (?:runs|funds|organises|organizes|is behind|are you|leads)|what (?:do you|does the"
+     r" network|does for the many) (?:actually )?(?:stand for|do|want)|are you (?:a|an|part of"
+     r"|affiliated|linked|connected)\b)", 0.65, "asks how the network works"),
+    (r"\b(?:know|find out|hear|learn|tell me) (?:a (?:bit|little) )?more (?:about|first|before)",
+     0.6, "wants to know more"),
 )
 
 ORG = rules(
@@ -362,7 +393,9 @@ PRESS = re.compile(
     r"\b(?:journalist|reporter|press (?:enquiry|inquiry|office|release)|media (?:enquiry"
     r"|inquiry)|newspaper|for (?:an|a|our) (?:article|story|feature|piece|documentary"
     r"|programme|podcast)|writing (?:an|a) (?:article|story|feature|piece)|my deadline"
-    r"|producer at|researcher at|interview (?:someone|you|a member)|on the record)\b")
+    r"|producer at|researcher at|interview (?:someone|you|a member)|on the record|running a"
+    r" (?:story|piece|feature)|story (?:on|about)|for comment"
+    r"|(?:give|provide) (?:a|us a) comment)\b")
 CASEWORK = re.compile(
     r"\b(?:evict\w*|my landlord|landlord|universal credit|benefits? (?:claim|sanction|appeal"
     r"|stopped)|pip assessment|tribunal|bailiffs?|homeless\w*|disrepair|legal advice"

@@ -183,6 +183,92 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
                               "an organisation. Our address: Community Rooms, 3 Ducie Street, "
                               "M16 7HU.", sender="mstenants@gmail.com"),
      {"intent": "org_join", "postcode": "M16 7HU"}),
+    # --- more phrasings -----------------------------------------------------------------
+    ("join motorway is no postcode", mail("Hello there,\n\nI'd like to join please. I'm on the "
+                                          "M60 most days but home is Stockport SK4 2DT.\n\n"
+                                          "Cheers,\nGraham"),
+     {"intent": "join", "postcode": "SK4 2DT"}),
+    ("join order reference is no postcode, title dropped", mail(
+        "Please could you add me to the network? My order ref AB12 3CD is not a postcode! Home "
+        "postcode is BB1 7HU.\n\nWarm regards\nDr Fatima Hussain",
+        sender="F Hussain <fhussain@example.net>"),
+     {"intent": "join", "postcode": "BB1 7HU", "name": "Fatima Hussain"}),
+    ("join formal interest", mail("I am writing to express my interest in becoming a member of "
+                                  "your network. I live in Edinburgh, EH6 5NP.\n\nYours "
+                                  "faithfully,\n\nMargaret Wilson",
+                                  sender="M Wilson <mwilson@btinternet.com>"),
+     {"intent": "join", "postcode": "EH6 5NP", "name": "Margaret Wilson"}),
+    ("join question", mail("Can I join? I'm 16, is that OK? I live in Luton LU2 8DA.\n\nAisha"),
+     {"intent": "join", "postcode": "LU2 8DA"}),
+    ("join partner's details", mail("Could you sign up my partner too? Her email is "
+                                    "beth.c@gmail.com and she lives with me at NE4 5QS.\n\nTom",
+                                    sender="Tom Carr <tomcarr@gmail.com>"),
+     {"intent": "join", "email": "beth.c@gmail.com", "postcode": "NE4 5QS"}),
+    ("join asks for another address", mail(
+        "I'd like to join. Please use my personal email, sam.p.home@outlook.com, from now on "
+        "rather than this work one. Postcode M19 2AB.",
+        sender="Sam Patel <s.patel@bigcorp.example.com>"),
+     {"intent": "join", "email": "sam.p.home@outlook.com", "name": "Sam Patel"}),
+    ("join signup form", mail("Hi, I filled in the form at the rally. Name: Joseph Mensah. "
+                              "Postcode: SE18 6HX. Email: joe.mensah@gmail.com",
+                              sender="joe.mensah@gmail.com", subject="Form"),
+     {"intent": "join", "name": "Joseph Mensah", "postcode": "SE18 6HX"}),
+    ("join_commit text-speak", mail("Ive read ur principles n i agree wiv em all. sign me up. "
+                                    "m8 5ab", sender="Dean <deano88@gmail.com>"),
+     {"intent": "join_commit", "commitment": True, "postcode": "M8 5AB"}),
+    ("org_join trades council", mail(
+        "We run the Walsall Trades Union Council and our delegates voted last night to affiliate "
+        "to For the Many. We accept the twelve principles. Secretary: Bill Jones, WS1 1TP",
+        sender="Walsall TUC <walsalltuc@gmail.com>"),
+     {"intent": "org_join", "commitment": True, "postcode": "WS1 1TP"}),
+    ("review join with doubts", mail("I support most of your principles but I'm not sure about "
+                                     "the foreign policy one. Can I still join? OL6 7EZ"),
+     {"intent": "review", "commitment": False}),
+    ("review declines confirmation", confirm_reply("No thanks, changed my mind."),
+     {"intent": "review", "commitment": False}),
+    ("review question instead of confirming", confirm_reply("What does principle 12 mean?"),
+     {"intent": "review"}),
+    ("review digest only", mail("Please unsubscribe me from the Birmingham hub digest but keep "
+                                "me as a member."), {"intent": "review"}),
+    ("review press story", mail("Hi, I'm Joe from the Daily Mirror. We're running a story on "
+                                "grassroots groups and wondered if someone could comment?"),
+     {"intent": "review"}),
+    ("erase with a threat", mail("Remove me from your database immediately under GDPR or I will "
+                                 "report you to the ICO."), {"intent": "erase"}),
+    ("erase beats leave", mail("Please cancel my membership and delete my data."),
+     {"intent": "erase"}),
+    ("move from old to new", mail("Hi, just to let you know I've moved from Leeds to Bradford "
+                                  "(BD7 1DP). Can you update my hub?\n\nCheers\nAli"),
+     {"intent": "move", "postcode": "BD7 1DP"}),
+    ("move leaves one hub for another", mail("I'd like to leave the Bristol hub and join the "
+                                             "Bath one instead, I've moved to BA1 5LR."),
+     {"intent": "move", "postcode": "BA1 5LR"}),
+    ("status never welcomed", mail("I'm already a member but never got a welcome email from my "
+                                   "hub. Can you check?"), {"intent": "status"}),
+    ("status text-speak", mail("can u tell me wat hub im in"), {"intent": "status"}),
+    ("help what do you stand for", mail("What do you actually stand for? Are you a political "
+                                        "party?"), {"intent": "help"}),
+    ("help know more first", mail("I'm interested but I'd like to know more first. Who runs "
+                                  "this?"), {"intent": "help"}),
+    ("commit with new postcode in the reply", confirm_reply(
+        "I agree with them all, and please note my new postcode is NG7 1FQ.\n\nThanks\nHelen"),
+     {"intent": "commit", "postcode": "NG7 1FQ", "commitment": True}),
+    ("event this Thursday", mail("Hi all, our next hub meeting is this Thursday at 7pm at the "
+                                 "Cube Cinema, Dove Street South, BS2 8JD.\n\nKate", to=HUB,
+                                 subject="Meeting Thursday",
+                                 date="Mon, 06 Oct 2025 09:00:00 +0100"),
+     {"intent": "event", "event": {"date": "2025-10-09", "start": "19:00",
+                                   "venue_postcode": "BS2 8JD"}}),
+    ("event stall with a time range", mail("Reminder: stall on Broadmead this Saturday "
+                                           "11am-2pm, meet by the fountain.", to=HUB,
+                                           subject="Saturday stall",
+                                           date="Tue, 07 Oct 2025 09:00:00 +0100"),
+     {"intent": "event", "event": {"date": "2025-10-11", "start": "11:00", "end": "14:00"}}),
+    ("hub_post gazebo", mail("Has anyone got a spare gazebo for Saturday's stall?", to=HUB),
+     {"intent": "hub_post"}),
+    ("hub_post petition", mail("Petition against the library closures - please sign and share: "
+                               "https://petition.example/lib", to=HUB, subject="Petition"),
+     {"intent": "hub_post"}),
 ]
 
 
@@ -292,6 +378,22 @@ MACHINE_CASES: list[tuple[str, bytes, dict[str, Any]]] = [
                                    to=HUB, subject="Best prices",
                                    headers={"List-Unsubscribe": "<http://w.example/u>"}),
      {"intent": "spam"}),
+    ("spam advance fee", mail("Hello, I am Dr Ahmed. I have a business proposal worth $12 "
+                              "million for you. Please reply with your bank details.",
+                              subject="Business proposal"), {"intent": "spam"}),
+    ("spam conference sales", mail("Join 5,000 activists at our conference! Early bird tickets "
+                                   "now on sale. Use code EARLY20 for 20% off.",
+                                   sender="Assembly <events@pa.example.org>",
+                                   subject="Conference tickets"), {"intent": "spam"}),
+    ("spam account suspended", mail("Your account has been suspended. Login here to restore "
+                                    "access: http://gma1l-secure.example",
+                                    sender="Google <security@gma1l-secure.example>",
+                                    subject="Security alert"), {"intent": "spam"}),
+    ("auto maternity leave", mail("Thank you for your message. I'm currently on maternity leave "
+                                  "and will not be responding to emails. For anything urgent "
+                                  "contact team@example.org", to=HUB, reply_to_ours=9,
+                                  subject="Re: Welcome to the Bristol hub"),
+     {"intent": "auto_reply"}),
 ]
 
 
