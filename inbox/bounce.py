@@ -30,6 +30,8 @@ _SUBJECT = re.compile(
     r"|failed|has failed|incomplete|delayed|problem|notification)|returned mail|failure notice"
     r"|mail delivery failed|could not be delivered|non[- ]?delivery|nondeliverable|message not"
     r" delivered|delayed mail|warning: could not send|returned to sender|unzustellbar"
+    r"|delay(?:ed)? (?:notification|warning|mail|message)|message delayed|could not send"
+    r"|couldn'?t send|unable to deliver|not deliverable|delivery report|mail system error"
     r"|nicht zustellbar|non remis|no se puede entregar|niedostarcz|onbestelbaar)\b", re.I)
 _TEXT = rules((
     r"\b(?:could not be delivered|couldn'?t be delivered|permanent (?:error|failure|fatal)"

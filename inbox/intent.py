@@ -19,6 +19,7 @@ from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
 from inbox.parse import Parsed
+from inbox.result import ACTING
 from inbox.routes import addresses_in, is_ours
 
 CONFIRM_SUBJECT = re.compile(r"\bplease confirm\b.{0,40}\bmembership\b|\bconfirm (?:your|my)"
@@ -142,8 +143,10 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
                                         " we sent (no token, no reference)",
                                         *_best_why(r)), third_party=False)
     d = _free_text(p, r, ctx)
-    if s >= 0.5 and d.intent in ("review",) and acting < 0.5:
+    if s >= 0.5 and d.intent == "review" and acting < 0.5:
         return Decision("spam", round(s, 3), ("probably unsolicited mail", *s_why))
+    if s >= 0.55 and d.intent in ACTING:
+        return Decision("review", 0.4, (f"reads as {d.intent} but also as mass mail", *s_why))
     return d
 
 
@@ -239,6 +242,9 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("review", 0.5, ("commits from an address other than the one that"
                                         " joined",))
     if sc["erase"] >= 0.75:
+        if r.top("join", "move") >= 0.85:
+            return Decision("review", 0.4, ("asks for erasure and for something else",
+                                            *why["erase"][:1]))
         return Decision("erase", round(sc["erase"], 3), tuple(why["erase"]))
     if "changes hub" in why["move"]:
         return Decision("move", round(sc["move"], 3), tuple(why["move"]))

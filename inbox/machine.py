@@ -19,8 +19,12 @@ AUTO_SUBJECT = re.compile(
     r"|vacation|r[ée]ponse automatique|abwesenheit|automatische antwort"
     r"|respuesta autom[áa]tica|fuera de la oficina|risposta automatica|fuori ufficio"
     r"|automatisch antwoord|afwezig|odpowied[źz] automatyczna|resposta autom[áa]tica"
-    r"|autosvar|automatisk svar|fr[åa]nvaro|ateb awtomatig|allan o'?r swyddfa|thank you for"
-    r" (?:your|contacting)|we(?:'ve| have) received your|received: )", re.I)
+    r"|autosvar|automatisk svar|automatiskt svar|fr[åa]nvaro|ateb awtomatig|allan o'?r swyddfa"
+    r"|automaattinen vastaus|otomatik yan[ıi]t|automatick[áa] odpov[ěe]ď|automatikus v[áa]lasz"
+    r"|r[ăa]spuns automat|automatski odgovor|automatinis atsakymas|autom[āa]tisk[āa] atbilde"
+    r"|automaatvastus|resposta autom[àa]tica|αυτόματη απάντηση|автоматический ответ|автоответ"
+    r"|自动回复|自動回覆|自動応答|自動返信|자동 ?응답|thank you for (?:your|contacting)"
+    r"|we(?:'ve| have) received your|received: )", re.I)
 
 AUTO_TEXT = rules(
     (r"\bout of (?:the )?office\b", 0.75, "says out of the office"),
@@ -113,9 +117,10 @@ SPAM_TEXT = rules(
 )
 _BRANDS = {"royal mail": "royalmail.com", "gmail": "google.com", "google": "google.com",
            "microsoft": "microsoft.com", "outlook": "microsoft.com", "paypal": "paypal.com",
-           "amazon": "amazon.co.uk", "hmrc": "gov.uk", "dvla": "gov.uk", "apple": "apple.com",
-           "netflix": "netflix.com", "dhl": "dhl.com", "evri": "evri.com", "dpd": "dpd.co.uk",
-           "royal-mail": "royalmail.com", "nhs": "nhs.uk", "tv licensing": "tvlicensing.co.uk"}
+           "amazon": "amazon.co.uk", "hmrc": "gov.uk", "dvla": "gov.uk", "netflix": "netflix.com",
+           "dhl": "dhl.com", "evri": "evri.com", "dpd": "dpd.co.uk", "tv licensing":
+           "tvlicensing.co.uk", "apple support": "apple.com", "icloud": "apple.com"}
+_BRAND = re.compile(r"\b(" + "|".join(re.escape(b) for b in _BRANDS) + r")\b", re.I)
 _BULK = re.compile(r"^\s*(?:bulk|list|junk)\b", re.I)
 
 
@@ -167,12 +172,10 @@ def spam(p: Parsed, text: str) -> tuple[float, list[str]]:
     if p.header("x-spam-flag").lower().startswith("yes"):
         miss *= 0.2
         reasons.append("X-Spam-Flag: YES")
-    name = p.from_name.lower()
-    for brand, real in _BRANDS.items():
-        if brand in name and not sender_domain.endswith(real):
-            miss *= 0.35
-            reasons.append(f"sender name claims {brand!r} from another domain")
-            break
+    brand = _BRAND.search(p.from_name)
+    if brand and not sender_domain.endswith(_BRANDS[brand.group(1).lower()]):
+        miss *= 0.35
+        reasons.append(f"sender name claims {brand.group(1)!r} from another domain")
     s, why = score(SPAM_TEXT, text)
     miss *= 1.0 - s
     reasons.extend(why)

@@ -59,7 +59,7 @@ _CLOSING = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best wishes
 
 def clean_display(name: str) -> str:
     """A display name as a person's name: quotes, ``(via ...)``, titles and addresses out."""
-    name = re.sub(r"\s*\((?:via|on behalf of|sent by)[^)]*\)|\s+via\s+.*$", "", name, flags=re.I)
+    name = re.sub(r"\s*\([^)]*\)|\s+via\s+.*$", "", name, flags=re.I)
     name = re.sub(r"[\"“”<>\[\]{}]|\S+@\S+", " ", name)
     name = " ".join(name.replace("'", "'").split()).strip(" ,.-'")
     if name.count(",") == 1:
@@ -104,6 +104,11 @@ def _name_in_line(line: str) -> str | None:
     return candidate if is_person_name(candidate) else None
 
 
+_CLOSING_PREFIX = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best wishes|regards"
+                             r"|kind regards|warm regards|in solidarity|solidarity|love|ta|thx"
+                             r"|yours|take care|all the best)\s*[,!.:-]\s*", re.I)
+
+
 def signoff_names(text: str) -> list[str]:
     """Names written at the end of the new text, nearest the end first (at most three)."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
@@ -115,6 +120,7 @@ def signoff_names(text: str) -> list[str]:
             continue
         if _CLOSING.match(line.strip()):
             continue
+        line = _CLOSING_PREFIX.sub("", line.strip())
         is_last = i == len(tail) - 1
         after_closing = i > 0 and _CLOSING.match(tail[i - 1].strip())
         short_para = len(line.split()) <= 4

@@ -43,6 +43,12 @@ _SEPARATOR = re.compile(
     r"^\s*(?:-{2,}\s*(?:original\s+message|urspr[üu]ngliche\s+nachricht|message\s+d'origine"
     r"|mensaje\s+original|messaggio\s+originale|oorspronkelijk\s+bericht)\s*-{2,}"
     r"|_{8,}|-{8,})\s*$", re.I)
+# A failure notice's copy of the returned message (qmail, Exim, Postfix, Sendmail shapes).
+_RETURNED = re.compile(
+    r"^\s*-*\s*(?:below this line is a copy of the message|this is a copy of the message"
+    r"|the (?:header|headers) of the original message (?:is|are) following|original message"
+    r" follows|returned message follows|a copy of the original message below"
+    r"|undelivered message (?:headers )?follow)", re.I)
 _FORWARD = re.compile(
     r"^\s*(?:-{2,}\s*(?:forwarded|weitergeleitete|mensaje\s+reenviado|message\s+transf[ée]r[ée]"
     r"|messaggio\s+inoltrato|doorgestuurd)[\w\s]*-{2,}|begin\s+forwarded\s+message\s*:"
@@ -106,6 +112,8 @@ def _boundary(lines: list[str]) -> tuple[int, int, str]:
         low = line.lower()
         if (head in "-_" or "forward" in low) and _FORWARD.match(line):
             return i, 1, "forward"
+        if ("message" in low or "follow" in low) and _RETURNED.match(line):
+            return i, 1, "block"
         if head in "-_" and _SEPARATOR.match(line):
             nxt = next((ln for ln in lines[i + 1:i + 4] if ln.strip()), "")
             if "original" in low or _HEADER_FROM.match(nxt):

@@ -144,7 +144,9 @@ JOIN = rules(
      r" (?:form|sheet|sign-?up sheet|sign-?up form|clipboard|card)", 0.75,
      "filled in a signup form"),
     (r"\b(?:become|becoming) (?:a )?members?\b", 0.6, "mentions becoming a member"),
-    (r"\bjoin(?:ing)? (?:the|your|for the many|ftm|you)\b", 0.6, "mentions joining"),
+    (r"\bjoin(?:ing)? (?:(?:the|your|this|a|my|our) (?:local )?(?:network|movement|hub|group"
+     r"|organisation|organization)|for the many|ftm|you(?: all| guys|r network)?[.!,]|up)\b", 0.6,
+     "mentions joining"),
     (r"^(?:join|joining|sign me up|sign up|signing up|membership|new member|want to join"
      r"|joining (?:from|as)\b.*|join - .*|join request|membership request|application)\b",
      0.55, "subject asks to join"),
@@ -231,7 +233,10 @@ ASSENT = rules(
 )
 
 LEAVE = rules(
-    (r"\bunsubscribe\b", 0.85, "asks to unsubscribe"),
+    (r"\bunsubscribe (?:me|us|my|this (?:address|email))\b|\b(?:please|pls|plz|kindly|can you"
+     r"|could you|would you|i want to|i'?d like to|i would like to|want to|wish to|need to"
+     r"|trying to) unsubscribe\b|^unsubscribe\W*$|^unsubscribe (?:please|pls)\W*$", 0.9,
+     "asks to unsubscribe"),
     (r"\b(?:remove|take|delete|drop|strike) (?:me|us|my (?:name|email|address))"
      r" (?:off|from) (?:your|the|this|all|any)\b[^.!?]{0,20}\b(?:list|lists|mailing|emails?"
      r"|distribution|network|membership|group)", 0.9, "asks to be removed from the list"),

@@ -406,3 +406,40 @@ def test_machine_case(name: str, raw: bytes, want: dict[str, Any]) -> None:
         assert getattr(got, key) == value, (key, getattr(got, key), got.reasons)
     if got.bounce is not None and name == "bounce mailbox full is soft":
         assert got.bounce.kind == "soft" and got.bounce.status == "4.2.2"
+
+
+NEVER_ACTED_ON: list[tuple[str, bytes]] = [
+    ("newsletter without list headers", mail(
+        "The Housing Weekly\n\nThis week: rents, repairs and the new housing bill. Read more on "
+        "our website.\n\nYou are receiving this because you signed up at housingweekly.example."
+        "\nUnsubscribe: https://housingweekly.example/u", subject="This week in housing",
+        sender="Housing Weekly <news@housingweekly.example>")),
+    ("other campaign's call to march", mail(
+        "Join the march this Saturday! Assemble 11am at Victoria Square. Bring banners. "
+        "Forward this to your members.\n\nClick here to unsubscribe.",
+        subject="March for the NHS", sender="NHS Campaign <info@nhscampaign.example.org>")),
+    ("finnish auto-reply to a hub digest", mail(
+        "Olen lomalla 15.7. asti. Vastaan viesteihin palattuani.",
+        subject="Automaattinen vastaus: [Leeds North] Digest", to=HUB, reply_to_ours=77)),
+    ("turkish auto-reply", mail("Ofis dışındayım.", subject="Otomatik yanıt: Welcome",
+                                to=HUB, reply_to_ours=78)),
+    ("qmail-style notice quoting our confirmation", mail(
+        "Hi. This is the mail program at mail.example.net.\nI could not deliver your message "
+        "to <ann@example.net>. This is a permanent error.\n\n--- Below this line is a copy of "
+        "the message.\n\nFrom: For the Many <forthemany.network@gmail.com>\nSubject: Please "
+        "confirm\n\nTo confirm that you commit to the twelve principles, simply reply. If you "
+        "want to join, sign me up.", subject="failure notice",
+        sender="MAILER-DAEMON@mail.example.net")),
+    ("bounce with an odd subject", mail(
+        "Your message to jo@example.com could not be delivered: mailbox unavailable.",
+        subject="Mail System Error - Returned Mail", sender="postmaster@example.com")),
+]
+
+
+@pytest.mark.parametrize("name, raw", NEVER_ACTED_ON, ids=[c[0] for c in NEVER_ACTED_ON])
+def test_never_acted_on(name: str, raw: bytes) -> None:
+    # machine mail that is hard to recognise: never an intent that answers or acts
+    from inbox.result import ACTING
+
+    got = classify(raw, CTX)
+    assert got.intent not in ACTING, (got.intent, got.reasons)
