@@ -15,6 +15,7 @@ from ftm.app import App, setup_logging
 from ftm.commands import classify as classify_cmd
 from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
+from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
 from ftm.settings import ConfigError
 from lists.store import StoreBusy, StoreError
@@ -46,6 +47,7 @@ COMMANDS: list[click.Command] = [
     config_cmd.init,
     config_cmd.config,
     db_cmd.db,
+    hubs_cmd.hubs,
     members_cmd.members,
     classify_cmd.classify,
 ]

@@ -97,6 +97,13 @@ class Postcode:
         return f"{self.outward} {self.inward[0]}"
 
     @property
+    def parent_district(self) -> str | None:
+        """The district a lettered central London district splits: ``SW1`` for ``SW1A``."""
+        if self.special is None and self.outward[-1].isalpha():
+            return self.outward[:-1]
+        return None
+
+    @property
     def is_outcode(self) -> bool:
         """True when only the district was given (``M14``)."""
         return self.inward is None
@@ -246,7 +253,7 @@ order ref reference case invoice ticket booking account acct no number id tracki
 model part flight item sku receipt claim policy
 """)
 _ROAD_BEFORE = _words("the a an")
-_PLACE_AFTER = _words("area district postcode side part end")
+_PLACE_AFTER = _words("area district postcode side part end hub branch group")
 _ROAD_AFTER = _words("""
 motorway mway toll junction jct northbound southbound eastbound westbound paper size sheet
 sheets envelope envelopes format

@@ -80,6 +80,14 @@ def test_special_cases(typed: str, canonical: str, outward: str, inward: str,
                                                                  special)
 
 
+def test_lettered_district_knows_the_district_it_splits() -> None:
+    # SW1A is part of SW1; L8 and specials split nothing
+    assert parse_postcode("SW1A 1AA").parent_district == "SW1"
+    assert parse_postcode("W1A").parent_district == "W1"
+    assert parse_postcode("L8 1AB").parent_district is None
+    assert parse_postcode("GIR 0AA").parent_district is None
+
+
 def test_bfpo_number_has_no_sector() -> None:
     # a BFPO number is not a geographic sector
     assert parse_postcode("BFPO 801").sector is None
@@ -185,6 +193,7 @@ def found(text: str, include_outcodes: bool = True) -> list[str]:
     ("postcode:EC1A1BB", ["EC1A 1BB"]),
     ("I live in M14, near Fallowfield", ["M14"]),
     ("I'm in the M14 area", ["M14"]),
+    ("please add me to the SE1 hub", ["SE1"]),
     ("my post code is m14", ["M14"]),
     ("Moved from L8 1AB to M14 5QA last week", ["L8 1AB", "M14 5QA"]),
     ("(SW1A 1AA)", ["SW1A 1AA"]),
