@@ -10,6 +10,7 @@ read only when the body gives none.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -117,20 +118,34 @@ def _work_block(lines: list[str], blocks: list[int], line_no: int) -> bool:
     return hits >= 1 and len(members) <= 8
 
 
+# Every postcode has a letter right before a digit; text without one has no candidates.
+_LETTER_DIGIT = re.compile(r"[A-Za-z][0-9]")
+
+
 def candidates(body: str, subject: str = "") -> list[Candidate]:
     """Every postcode candidate with its marks: old, new, home, work, venue, chosen."""
+    out: list[Candidate] = []
+    found = find_postcodes(body) if _LETTER_DIGIT.search(body) else []
+    if found:
+        out = _marked(body, found)
+    if not out and subject and _LETTER_DIGIT.search(subject):
+        out = [Candidate(m, 0, "subject", frozenset()) for m in find_postcodes(subject)]
+    return out
+
+
+def _marked(body: str, found: list[PostcodeMatch]) -> list[Candidate]:
     lines = body.split("\n")
     starts, pos = [], 0
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
     blocks = _blocks(lines)
-    chosen_towns = {m.group(1).lower() for m in _CHOOSE.finditer(body)}
-    found = find_postcodes(body)
+    chosen_towns = {m.group(1).lower() for m in _CHOOSE.finditer(body)} \
+        if " one" in body or "postcode" in body or "address" in body else set()
     out: list[Candidate] = []
     prev_end = 0
     for m in found:
-        line_no = max(i for i, s in enumerate(starts) if s <= m.start)
+        line_no = bisect.bisect_right(starts, m.start) - 1
         sentence_start = max(body.rfind(c, 0, m.start) for c in ".!?\n")
         before = body[max(prev_end, sentence_start + 1, m.start - 80):m.start]
         sentence = body[sentence_start + 1:m.end + 60].split(".")[0]
@@ -153,8 +168,6 @@ def candidates(body: str, subject: str = "") -> list[Candidate]:
             marks.add("chosen")
         out.append(Candidate(m, line_no, "body", frozenset(marks)))
         prev_end = m.end
-    if not out and subject:
-        out = [Candidate(m, 0, "subject", frozenset()) for m in find_postcodes(subject)]
     return out
 
 

@@ -40,12 +40,16 @@ _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den"
               "dos", "das", "ter", "ten", "st", "st."}
 _TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0370-\u03ff\u0400-\u04ff][\w'’\-]*\.?"
                     r"|[A-Z]\.)$")
-_ORG_WORDS = re.compile(
-    r"\b(?:branch|union|council|society|soc|association|campaign|collective|co-?op|cooperative"
-    r"|committee|club|federation|forum|alliance|coalition|tenants|residents|charity|cic|ltd"
-    r"|limited|organisation|organization|group|network|trust|foundation|centre|center|project"
-    r"|team|office|support|info|admin|newsletter|news|services|the|church|mosque|hub|party"
-    r"|university|college|school|food|justice|action|solidarity|mail|delivery|system)\b", re.I)
+# Words that make a display name an organisation's rather than a person's.
+_ORG_WORDS = frozenset({
+    "branch", "union", "council", "society", "soc", "association", "campaign", "collective",
+    "co-op", "coop", "cooperative", "co-operative", "committee", "club", "federation",
+    "forum", "alliance", "coalition", "tenants", "residents", "charity", "cic", "ltd",
+    "limited", "organisation", "organization", "group", "network", "trust", "foundation",
+    "centre", "center", "project", "team", "office", "support", "info", "admin", "newsletter",
+    "news", "services", "the", "church", "mosque", "hub", "party", "university", "college",
+    "school", "food", "justice", "action", "solidarity", "mail", "delivery", "system",
+})
 _NAME_PHRASE = re.compile(
     r"\b(?i:my name is|my name's|this is|it'?s|i am|i'?m|name:)\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+"
     r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|ní|nic|de|van|von|le|la|di|da|mac|o'|bin|al))"
@@ -85,7 +89,7 @@ def is_person_name(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 5 or " and " in f" {name.lower()} ":
         return False
-    if _ORG_WORDS.search(name):
+    if any(w.lower().strip(".,'’") in _ORG_WORDS for w in words):
         return False
     return all(_TOKEN.match(w) or w.lower() in _PARTICLES for w in words)
 
@@ -134,8 +138,14 @@ def signoff_names(text: str) -> list[str]:
     return found
 
 
+_PHRASE_NEEDLES = ("name", "this is", "it's", "its ", "i am", "i'm", "im ")
+
+
 def phrase_names(text: str) -> list[str]:
     """Names introduced in the text: "my name is Jo Bloggs", "this is Karen"."""
+    low = text[:2000].lower()
+    if not any(n in low for n in _PHRASE_NEEDLES):
+        return []
     out = []
     for m in _NAME_PHRASE.finditer(text[:2000]):
         words = [w for w in m.group(1).split() if w.lower() not in _NOT_NAMES]
@@ -200,7 +210,8 @@ def organisation_name(display: str, text: str) -> str | None:
     named = []
     for m in _ORG_PHRASE.finditer(text[:3000]):
         phrase = m.group(1).strip(" ,.-")
-        if _ORG_WORDS.search(phrase) and 2 <= len(phrase.split()) <= 8:
+        words = phrase.split()
+        if any(w.lower() in _ORG_WORDS for w in words) and 2 <= len(words) <= 8:
             named.append(phrase)
     for phrase in named:
         if shown and shown.lower() in phrase.lower() and len(phrase) > len(shown):
