@@ -7,6 +7,7 @@ import logging
 import re
 from email.header import decode_header
 from email.utils import getaddresses
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def decode_words(value: str | None) -> str:
     """
     if not value:
         return ""
+    if value.isascii() and value.isprintable() and "=?" not in value:
+        return " ".join(value.split())
     value = _raw_to_str(str(value))
     if "=?" in value:
         try:
@@ -169,43 +172,55 @@ def addresses(values: list[str]) -> list[tuple[str, str]]:
 def html_to_text(html: str) -> str:
     """Readable text from HTML mail (inscriptis: layout-aware, lxml underneath).
 
-    Blockquotes become ``>``-quoted lines so the quote splitter sees them as quoted.
+    Quoted containers (``<blockquote>``, Gmail's ``gmail_quote``) are taken out of the
+    tree first and put back as ``>``-quoted plain lines: the quote splitter then sees
+    them as quoted, and the slow layout engine only lays out what the person wrote.
     """
     if not html.strip():
         return ""
-    from inscriptis import get_text  # imported on first HTML-only message: keeps start-up fast
+    from inscriptis.html_engine import Inscriptis  # first HTML-only message: keeps start fast
+    from lxml.etree import ParserError
+    from lxml.html import document_fromstring
 
-    marked = _BLOCKQUOTE_OPEN.sub(f"\\g<0>{QUOTE_OPEN}", html)
-    marked = _BLOCKQUOTE_CLOSE.sub(f"{QUOTE_CLOSE}\\g<0>", marked)
+    html = _XML_DECLARATION.sub("", html.strip(), count=1)
     try:
-        text = get_text(marked)
+        try:
+            tree = document_fromstring(html)
+        except ParserError:
+            tree = document_fromstring("<pre>" + html + "</pre>")
+        _quote_out(tree)
+        return "\n".join(line.strip() for line in Inscriptis(tree).get_text().split("\n"))
     except Exception as e:  # lxml refuses some byte soups; fall back to stripping tags
         log.debug("HTML conversion failed (%s); stripping tags", type(e).__name__)
-        text = _TAG.sub(" ", _STYLE.sub(" ", marked))
-    return _quote_marked(text)
+        return "\n".join(line.strip() for line in
+                         _TAG.sub(" ", _STYLE.sub(" ", html)).split("\n"))
 
 
-QUOTE_OPEN = "\u2063\u2063ftm-quote-open\u2063\u2063"
-QUOTE_CLOSE = "\u2063\u2063ftm-quote-close\u2063\u2063"
-_BLOCKQUOTE_OPEN = re.compile(r"<blockquote\b[^>]*>", re.I)
-_BLOCKQUOTE_CLOSE = re.compile(r"</blockquote\s*>", re.I)
+_XML_DECLARATION = re.compile(r"^<\?xml[^>]*\?>")
 _TAG = re.compile(r"<[^>]*>")
 _STYLE = re.compile(r"<(style|script|head)\b.*?</\1\s*>", re.I | re.S)
-_MARK = re.compile(f"({QUOTE_OPEN}|{QUOTE_CLOSE})")
+_QUOTES_XPATH = ("//blockquote | //div[contains(concat(' ', normalize-space(@class), ' '),"
+                 " ' gmail_quote ')] | //div[@id='divRplyFwdMsg'] | //div[@id='appendonsend']")
+_BLOCKS = ("br", "div", "p", "li", "tr", "h1", "h2", "h3", "h4", "pre", "table", "blockquote")
 
 
-def _quote_marked(text: str) -> str:
-    """Prefix lines between blockquote markers with ``>`` (nesting counts)."""
-    if QUOTE_OPEN not in text:
-        return "\n".join(line.strip() for line in text.replace(QUOTE_CLOSE, "").split("\n"))
-    depth = 0
-    out = []
-    for line in text.split("\n"):
-        start_depth = depth
-        for m in _MARK.finditer(line):
-            depth += 1 if m.group(0) == QUOTE_OPEN else -1
-            depth = max(depth, 0)
-        line = _MARK.sub("", line)
-        d = max(start_depth, depth)
-        out.append(("> " * d + line.strip()) if d and line.strip() else line.strip())
-    return "\n".join(out)
+def _quote_out(tree: Any) -> None:
+    """Replace each outermost quote container by a ``<pre>`` of its text, ``>``-quoted."""
+    from lxml.html import Element
+
+    found = tree.xpath(_QUOTES_XPATH)
+    chosen = set(found)
+    for el in found:
+        if any(anc in chosen for anc in el.iterancestors()):
+            continue
+        for block in el.iter(*_BLOCKS):
+            block.tail = "\n" + (block.tail or "")
+            if block.tag != "br":
+                block.text = "\n" + (block.text or "")
+        lines = [ln.strip() for ln in el.text_content().split("\n")]
+        pre = Element("pre")
+        pre.text = "\n" + "\n".join("> " + ln for ln in lines if ln) + "\n"
+        pre.tail = el.tail
+        parent = el.getparent()
+        if parent is not None:
+            parent.replace(el, pre)

@@ -12,7 +12,7 @@ organisation over a person, joining over asking how to.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from inbox import bounce, machine
 from inbox import signals as sig
@@ -28,37 +28,54 @@ _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw|odp|r)\s*:", re.I)
 _QUESTION = re.compile(r"\?")
 
 
-@dataclass
+class _Scores(dict[str, float]):
+    """Each table is scored the first time its intent is asked for."""
+
+    def __init__(self, reading: Reading) -> None:
+        super().__init__()
+        self._reading = reading
+
+    def __missing__(self, name: str) -> float:
+        r = self._reading
+        value, r._why[name] = sig.score(_TABLES[name], r.text)
+        self[name] = value
+        return value
+
+
+class _Why(dict[str, list[str]]):
+    def __init__(self, scores: _Scores) -> None:
+        super().__init__()
+        self._scores = scores
+
+    def __missing__(self, name: str) -> list[str]:
+        self._scores[name]  # noqa: B018 -- scoring fills in the reasons
+        return self[name]
+
+
 class Reading:
-    """What the person wrote, flattened, and its scores (computed on first use)."""
+    """What the person wrote, flattened, and its scores (each computed on first use)."""
 
-    subject: str  # flattened subject for intent rules ("" when the subject is ours)
-    body: str  # flattened new text
-    full_subject: str = ""  # flattened subject, always
-    _scores: dict[str, float] | None = None
-    _why: dict[str, list[str]] = field(default_factory=dict)
-    _neg: float | None = None
-    _assent: float | None = None
-
-    def _score_all(self) -> dict[str, float]:
-        if self._scores is None:
-            # one text, subject line first: the rules' ^ and $ (multi-line) anchor at either
-            both = f"{self.subject}\n{self.body}" if self.subject else self.body
-            self._scores = {}
-            for name, table in _TABLES.items():
-                self._scores[name], self._why[name] = sig.score(table, both)
-        return self._scores
-
-    @property
-    def scores(self) -> dict[str, float]:
-        """Each acting intent's score, 0..1."""
-        return self._score_all()
+    def __init__(self, subject: str, body: str, full_subject: str = "") -> None:
+        self.subject = subject  # flattened subject for intent rules ("" when it is ours)
+        self.body = body  # flattened new text
+        self.full_subject = full_subject  # flattened subject, always
+        # one text, subject line first: the rules' ^ and $ (multi-line) anchor at either
+        self.text = f"{subject}\n{body}" if subject else body
+        self.scores = _Scores(self)
+        self._why = _Why(self.scores)
+        self._neg: float | None = None
+        self._assent: float | None = None
 
     @property
     def why(self) -> dict[str, list[str]]:
         """The reasons behind each score."""
-        self._score_all()
         return self._why
+
+    def complete(self) -> dict[str, float]:
+        """Every table's score (for choosing the closest intent)."""
+        for name in _TABLES:
+            self.scores[name]  # noqa: B018 -- computes and caches
+        return self.scores
 
     @property
     def commit_neg(self) -> float:
@@ -76,10 +93,10 @@ class Reading:
 
     @property
     def explicit_commit(self) -> bool:
-        return self.scores.get("commit", 0.0) >= 0.75 and self.commit_neg < 0.5
+        return self.scores["commit"] >= 0.75 and self.commit_neg < 0.5
 
     def top(self, *names: str) -> float:
-        return max((self.scores.get(n, 0.0) for n in names), default=0.0)
+        return max(self.scores[n] for n in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +131,8 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("auto_reply", 0.97, ("an automatic message (RFC 3834)", *a_why))
     if p.from_addr and is_ours(p.from_addr, ctx):
         return Decision("auto_reply", 0.9, ("sent from our own address: never answered",))
-    acting = r.top("join", "leave", "erase", "move", "status", "commit")
     if a >= 0.6:
+        acting = r.top("join", "leave", "erase", "move", "status", "commit")
         if acting >= 0.85 and a < 0.85:
             return Decision("review", 0.5, ("reads as an automatic reply but also as a request",
                                             *a_why, *_best_why(r)))
@@ -143,7 +160,8 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
                                         " we sent (no token, no reference)",
                                         *_best_why(r)), third_party=False)
     d = _free_text(p, r, ctx)
-    if s >= 0.5 and d.intent == "review" and acting < 0.5:
+    if s >= 0.5 and d.intent == "review" and r.top("join", "leave", "erase", "move", "status",
+                                                     "commit") < 0.5:
         return Decision("spam", round(s, 3), ("probably unsolicited mail", *s_why))
     if s >= 0.55 and d.intent in ACTING:
         return Decision("review", 0.4, (f"reads as {d.intent} but also as mass mail", *s_why))
@@ -151,7 +169,8 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
 
 
 def _best_why(r: Reading) -> list[str]:
-    best = max(r.scores, key=lambda k: r.scores[k])
+    scores = r.complete()
+    best = max(scores, key=lambda k: scores[k])
     return r.why.get(best, [])[:2] if r.scores[best] > 0 else []
 
 
@@ -277,6 +296,7 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("review", 0.3, ("assent that answers nothing we sent",))
     if sig.HOSTILE.search(body):
         return Decision("review", 0.3, ("hostile message with no request",))
+    r.complete()
     best = max(sc, key=lambda k: sc[k])
     if sc[best] > 0:
         return Decision("review", round(sc[best], 3),

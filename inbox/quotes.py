@@ -76,6 +76,20 @@ def _has_attribution_word(low: str) -> bool:
     return any(w in low for w in _ATTRIBUTION_WORDS)
 
 
+# Text without any of these holds no quote, forward or returned copy (a few fast checks).
+_QUOTE_HINTS = ("wrote", "schrieb", "crit", "escribi", "escreveu", "scritto", "schreef",
+                "napisa", "skrev", "ysgrifennodd", "from:", "von:", "de :", "de:", "van:", "od:",
+                "fra:", "från:", "forward", "message", "follow", "\n>", "\n-", "\n_", "\n *")
+
+
+def _maybe_quoted(text: str) -> bool:
+    low = text.lower()
+    return text.lstrip()[:1] in (">", "-", "_") or any(h in low for h in _QUOTE_HINTS)
+
+
+_ATTRIBUTION_HEADS = frozenset({"on", "am", "le", "el", "em", "il", "op", "w ", "de", "ar"})
+
+
 def _attribution_at(lines: list[str], i: int, low: str) -> int:
     """How many lines the attribution starting at line *i* spans (0: none there)."""
     line = lines[i]
@@ -83,7 +97,7 @@ def _attribution_at(lines: list[str], i: int, low: str) -> int:
         return 0
     if _has_attribution_word(low):
         return 1 if _ATTRIBUTION.match(line) else 0
-    if not _ATTRIBUTION_START.search(line):
+    if low.lstrip()[:2] not in _ATTRIBUTION_HEADS or not _ATTRIBUTION_START.search(line):
         return 0
     joined = line
     for extra in (1, 2):
@@ -137,6 +151,9 @@ def split(text: str) -> Split:
     'Yes!'
     """
     lines = text.split("\n")
+    if not _maybe_quoted(text):  # nothing that can start a quote: all new
+        new_text, signature = _cut_signature(lines)
+        return Split(new=new_text, quoted="", signature=signature, forwarded=False)
     idx, span, kind = _boundary(lines)
     new: list[str] = []
     quoted: list[str] = []

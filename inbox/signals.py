@@ -26,12 +26,33 @@ class Rule:
     needles: tuple[str, ...] | None = None
 
 
-def rules(*rows: tuple[str, float, str]) -> tuple[Rule, ...]:
+class Table(tuple[Rule, ...]):
+    """Rules scored together; every distinct needle of the table is looked for once.
+
+    A rule whose needles all miss cannot match and is skipped without running its regex.
+    """
+
+    needle_list: tuple[str, ...]
+    masks: tuple[int, ...]  # per rule: bits of its needles in needle_list; 0: always run
+
+    def __new__(cls, items: tuple[Rule, ...] | list[Rule]) -> Table:
+        table = super().__new__(cls, items)
+        distinct = sorted({n for r in table for n in (r.needles or ())})
+        index = {n: i for i, n in enumerate(distinct)}
+        table.needle_list = tuple(distinct)
+        table.masks = tuple(sum(1 << index[n] for n in r.needles) if r.needles else 0
+                            for r in table)
+        return table
+
+
+def rules(*rows: tuple[str, float, str]) -> Table:
+    """A table of rules from ``(pattern, weight, reason)`` rows."""
     out = []
     for source, weight, reason in rows:
         pattern = re.compile(source, re.M)  # ^ and $ also at the subject's end, see read()
-        out.append(Rule(pattern, weight, reason, needles(pattern)))
-    return tuple(out)
+        found = needles(pattern)
+        out.append(Rule(pattern, weight, reason, tuple(found) if found else None))
+    return Table(out)
 
 
 def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -77,7 +98,18 @@ def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
         options.append({run})
     if not options:
         return None
-    return max(options, key=lambda o: min(len(x) for x in o))
+    return max(options, key=_selectivity)
+
+
+# Fragments found in nearly every message: useless as needles when a rarer choice exists.
+_COMMON = frozenset({"the", "in", "to", "a", "i", "we", "you", "and", "is", "of", "on", "it",
+                     "for", "at", "me", "my", "?", "are", "re", "do", "can", "so", "be"})
+
+
+def _selectivity(option: set[str]) -> tuple[bool, int]:
+    """Rarer first: no common fragment and three letters or more, then the longer shortest."""
+    shortest = min(len(x.strip()) for x in option)
+    return (shortest >= 3 and not any(x.strip() in _COMMON for x in option), shortest)
 
 
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2013": "-",
@@ -99,17 +131,19 @@ def bare_subject(subject: str) -> str:
     return _SUBJECT_PREFIX.sub("", subject).strip()
 
 
-def score(rules: tuple[Rule, ...], text: str) -> tuple[float, list[str]]:
+def score(table: Table, text: str) -> tuple[float, list[str]]:
     """Noisy-OR of the weights of the matching rules, and their reasons."""
+    seen = 0
+    bit = 1
+    for needle in table.needle_list:
+        if needle in text:
+            seen |= bit
+        bit <<= 1
     miss = 1.0
     reasons = []
-    for rule in rules:
-        if rule.needles is not None:
-            for needle in rule.needles:
-                if needle in text:
-                    break
-            else:
-                continue
+    for rule, mask in zip(table, table.masks, strict=True):
+        if mask and not mask & seen:
+            continue
         if rule.pattern.search(text):
             miss *= 1.0 - rule.weight
             reasons.append(rule.reason)
@@ -133,8 +167,8 @@ JOIN = rules(
      "interested in joining"),
     (r"\b(?:how (?:do|can|would) (?:i|we) (?:join|sign up|become a member|get involved)"
      r"|what do i (?:need|have) to do to join)\b", 0.75, "asks how to join"),
-    (r"(?:^|[.!?] |, )(?:i'?m|im|i am) in(?: too| as well)?(?:[.!,]|$| -| x\b| please)", 0.7,
-     "says I'm in"),
+    (r"(?:^|[.!?] |, )(?:i'm in|im in|i am in)(?: too| as well)?(?:[.!,]|$| -| x\b| please)",
+     0.7, "says I'm in"),
     (r"\bi want in\b", 0.8, "says I want in"),
     (r"\b(?:can|could|may) (?:i|we) (?:still |please )?(?:join|sign up|become (?:a )?members?)\b",
      0.75, "asks whether they can join"),
@@ -218,9 +252,8 @@ KEEP_MEMBER = re.compile(r"\b(?:keep me (?:as a member|on|in|a member)|(?:stay|r
                          r" (?:digest|emails?|hub))\b")
 
 # Reservations strong enough to stop a join that makes no commitment at all.
-RESERVATIONS = tuple(r for r in NOT_COMMIT if r.reason in ("has reservations about a principle",
-                                                            "makes an exception",
-                                                            "will not commit fully"))
+RESERVATIONS = Table([r for r in NOT_COMMIT if r.reason in (
+    "has reservations about a principle", "makes an exception", "will not commit fully")])
 
 # Assent in a reply to the confirmation mail: any of these (or nothing at all) counts.
 ASSENT = rules(
@@ -364,7 +397,8 @@ HELP = rules(
 ORG = rules(
     (r"\b(?:we'?re|we are|this is|i'?m writing on behalf of|on behalf of) (?:the )?[^.!?,]{0,60}"
      r"\b(?:branch|union|trades council|society|soc|association|campaign|collective"
-     r"|co-?op(?:erative)?|committee|club|federation|forum|alliance|coalition|tenants|residents"
+     r"|co-op|coop|co-operative|cooperative|committee|club|federation|forum|alliance|coalition"
+     r"|tenants|residents"
      r"|charity|cic|organisation|organization|group|network|chapter|caucus|centre|center"
      r"|project|mosque|church|chapel|synagogue|temple|gurdwara|foodbank|food bank)\b", 0.6,
      "writes as an organisation"),
