@@ -204,7 +204,9 @@ def _confirm_reply(r: Reading) -> Decision:
     if r.body and _QUESTION.search(r.body) and r.assent < 0.5 and r.scores["commit"] < 0.75:
         return Decision("review", 0.5, (*why, "asks a question instead of confirming"),
                         confirm_reply=True)
-    reasons = r.why["commit"] or (["assents"] if r.assent else ["an empty reply counts as assent"])
+    reasons = r.why["commit"] or (["assents"] if r.assent else
+                                  ["an empty reply counts as assent"] if not r.body else
+                                  ["a reply that raises no objection counts as assent"])
     return Decision("commit", 0.92, (*why, *reasons), confirm_reply=True)
 
 
@@ -267,6 +269,9 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("erase", round(sc["erase"], 3), tuple(why["erase"]))
     if "changes hub" in why["move"]:
         return Decision("move", round(sc["move"], 3), tuple(why["move"]))
+    if sig.SETTINGS.search(body) and sc["join"] < 0.6 and "says they are leaving" \
+            not in why["leave"]:
+        return Decision("review", 0.5, ("asks to change how their mail is delivered",))
     if sc["leave"] >= 0.75 and sig.KEEP_MEMBER.search(body) and "says they are leaving" \
             not in why["leave"]:
         return Decision("review", 0.5, ("asks to change what they receive, not to leave",
@@ -290,6 +295,11 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("move", round(sc["move"], 3), tuple(why["move"]))
     if sc["status"] >= 0.7:
         return Decision("status", round(sc["status"], 3), tuple(why["status"]))
+    if p.date is not None:
+        e, e_why = looks_like_event(p.new, sig.bare_subject(p.subject), p.date.date())
+        if e >= 0.85:
+            return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
+                                                          " address", *e_why))
     if sc["help"] >= 0.6:
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if r.assent and len(body) < 60:

@@ -111,6 +111,10 @@ SPAM_TEXT = rules(
     (r"\byou are receiving this (?:email |message )?because\b|\bview (?:this email )?in"
      r" (?:your )?browser\b|\bmanage (?:your )?(?:email )?preferences\b"
      r"|\bto unsubscribe from (?:these|this|our)\b", 0.6, "mass-mail footer"),
+    (r"\b(?:you(?:'ve| have) been (?:selected|chosen|pre-?approved)|congratulations[!,]"
+     r"|act now|limited time only)", 0.5, "too-good-to-be-true offer"),
+    (r"\b(?:donate (?:now|today|here)|make a donation|chip in|support our (?:work|campaign))\b",
+     0.35, "asks for donations"),
     (r"\bdear (?:user|customer|client|beneficiary|account holder|valued customer|sir/madam"
      r"|member of staff)\b", 0.4, "generic greeting"),
     (r"https?://\S+", 0.15, "contains a link"),

@@ -170,6 +170,10 @@ JOIN = rules(
     (r"(?:^|[.!?] |, )(?:i'm in|im in|i am in)(?: too| as well)?(?:[.!,]|$| -| x\b| please)",
      0.7, "says I'm in"),
     (r"\bi want in\b", 0.8, "says I want in"),
+    (r"\b(?:add|put) (?:me|my (?:email|e-mail|name|address|details))(?: address)? (?:to|on|onto)"
+     r" (?:your|the) (?:mailing |e-?mail )?list\b", 0.8, "asks to be put on the list"),
+    (r"\bre-?join(?:ing)?\b|\bsign (?:me|us) back up\b|\b(?:want|like|love) to come back\b",
+     0.8, "wants to rejoin"),
     (r"\b(?:can|could|may) (?:i|we) (?:still |please )?(?:join|sign up|become (?:a )?members?)\b",
      0.75, "asks whether they can join"),
     (r"\b(?:express|register|show) (?:my|our) interest in (?:joining|becoming|membership)", 0.8,
@@ -246,6 +250,10 @@ REFUSE = rules(
      r"|commit|sign up|go ahead)\b|\b(?:i|we) (?:do not|don'?t|cannot|can'?t|won'?t) (?:agree"
      r"|accept|commit)\b", 0.9, "declines"),
 )
+# Requests about how mail is delivered (digest or each message): for a person to handle.
+SETTINGS = re.compile(r"\b(?:digest (?:mode|only|version)|(?:weekly|daily) (?:digest|summary)"
+                      r"|each message|every message|individual (?:e-?mails|messages)|fewer e-?mails"
+                      r"|less e-?mail|(?:to|into) (?:the )?digest)\b")
 # "Stop the digest but keep me a member": a change of what they receive, not leaving.
 KEEP_MEMBER = re.compile(r"\b(?:keep me (?:as a member|on|in|a member)|(?:stay|remain) (?:a member"
                          r"|in the network|on the network)|just the (?:digest|emails?|hub)|only the"
@@ -281,8 +289,12 @@ LEAVE = rules(
      "asks not to be contacted"),
     (r"\bno longer (?:want|wish|like) to (?:be|receive|get|hear|remain|stay)\b", 0.85,
      "no longer wants to be a member"),
-    (r"\b(?:cancel|end|terminate|withdraw|revoke|stop) (?:my|our) (?:membership|subscription"
+    (r"\b(?:cancel|end|terminate|withdraw|revoke|stop|resign) (?:my|our) (?:membership|subscription"
      r"|sign ?up|registration|consent)\b", 0.9, "cancels membership"),
+    (r"\b(?:don'?t|do not|never|stop) send(?:ing)? (?:me|us) (?:any ?more |any |these |your )?"
+     r"(?:e-?mails|emails|messages|mail|updates|bulletins|newsletters)?\b", 0.85,
+     "asks us to stop sending mail"),
+    (r"\bcount (?:me|us) out\b|\bi want out\b", 0.85, "wants out"),
     (r"\b(?:i'?m|i am|we'?re|we are) (?:leaving|quitting|resigning from|withdrawing from)\b",
      0.85, "says they are leaving"),
     (r"\b(?:leave|quit|resign from|withdraw from) (?:the|your|this|for the many) ?(?:network"
@@ -310,6 +322,9 @@ ERASE = rules(
      "asks to be deleted from the database"),
     (r"\b(?:erasure|right to be forgotten|forget me|forget about me|article 17)\b", 0.9,
      "invokes the right to erasure"),
+    (r"\b(?:my|our) (?:personal )?(?:data|details|information|info|records?)\b[^.!?]{0,25}"
+     r"\b(?:deleted|erased|removed|wiped|destroyed|purged)\b", 0.9,
+     "wants their data deleted"),
     (r"^(?:delete|erase|delete me|erase me|delete my data|delete my details|gdpr deletion)\W*$",
      0.75, "subject asks for deletion"),
     (r"\b(?:l[öo]schen sie|l[öo]schung|supprimer mes (?:donn[ée]es|informations)|borrar mis"
@@ -327,7 +342,8 @@ MOVE = rules(
      "asks to change address"),
     (r"\b(?:update|change|amend|correct) (?:my|our|the) (?:postcode|post code|address|hub"
      r"|location|details)\b", 0.8, "asks to update their details"),
-    (r"\b(?:move|transfer|switch|put|change) (?:me|us) (?:to|into|over to)\b", 0.8,
+    (r"\b(?:move|transfer|switch|put|change) (?:me|us) (?:to|into|over to)\b(?! (?:the |a )?"
+     r"(?:digest|weekly|daily|each|every|individual|plain|html|text|fewer|less)\b)", 0.8,
      "asks to be moved"),
     (r"\bcan you move me\b|\bmove me\b", 0.75, "asks to be moved"),
     (r"\b(?:leave|quit|switch from|move from|come out of) the [\w -]{1,30}hub\b[^.!?]{0,40}"
@@ -339,6 +355,8 @@ MOVE = rules(
      "chooses which address to use"),
     (r"\b(?:term[- ]time|new) (?:address|postcode)\b|\bdifferent hub\b", 0.6,
      "mentions a different address"),
+    (r"\b(?:postcode|post code|address) (?:has|have) changed\b", 0.8,
+     "says their postcode changed"),
     (r"^(?:moved|we'?ve moved|change of (?:address|postcode)|new (?:address|postcode)"
      r"|relocated|moving|address change|postcode change)\b", 0.6, "subject says they moved"),
 )
@@ -363,6 +381,8 @@ STATUS = rules(
      "asks whether their reply arrived"),
     (r"\bhave i been (?:added|confirmed|registered|accepted|signed up|put in)\b", 0.85,
      "asks whether they were added"),
+    (r"\bconfirm (?:that |whether |if )?(?:i'?m|i am|my membership is) (?:registered|a member"
+     r"|signed up|on (?:the|your) list|active|confirmed)\b", 0.85, "asks us to confirm membership"),
     (r"\bnever (?:got|received|had|heard) (?:a|my|the|any|back)\b[^.!?]{0,20}\b(?:welcome"
      r"|confirmation|reply|email|anything)", 0.75, "never heard back"),
     (r"(?:tell me|know|check|see) (?:which|what|wat|wot) hub (?:am i|i'?m|im|i am|i belong)\b",
@@ -386,6 +406,8 @@ HELP = rules(
      "asks for an explanation"),
     (r"\bwhere (?:can|do) i (?:find|get|see|read)\b", 0.55, "asks where to find something"),
     (r"\bwhat happens (?:next|after|now|when|once|then)\b", 0.75, "asks what happens next"),
+    (r"\b(?:when|where) (?:is|are|'s) (?:the )?(?:next|nearest|local) (?:meeting|hub|event"
+     r"|group)s?", 0.65, "asks about local meetings"),
     (r"\bare there (?:any )?(?:meetings|events|local groups)\b", 0.5, "asks about meetings"),
     (r"\b(?:who (?:runs|funds|organises|organizes|is behind|are you|leads)|what (?:do you|does the"
      r" network|does for the many) (?:actually )?(?:stand for|do|want)|are you (?:a|an|part of"

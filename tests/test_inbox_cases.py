@@ -269,6 +269,33 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
     ("hub_post petition", mail("Petition against the library closures - please sign and share: "
                                "https://petition.example/lib", to=HUB, subject="Petition"),
      {"intent": "hub_post"}),
+    ("status confirm registration", mail("Could you confirm I'm registered? I signed up last "
+                                         "month."), {"intent": "status"}),
+    ("help next meeting", mail("When is the next meeting in Leeds?"), {"intent": "help"}),
+    ("leave resign", mail("I'd like to resign my membership."), {"intent": "leave"}),
+    ("leave stop sending", mail("Please don't send me any more emails."), {"intent": "leave"}),
+    ("leave count me out", mail("Count me out."), {"intent": "leave"}),
+    ("erase data deleted", mail("I want my data deleted."), {"intent": "erase"}),
+    ("move postcode changed", mail("My postcode has changed to LS9 8AB."),
+     {"intent": "move", "postcode": "LS9 8AB"}),
+    ("event sent to the main address", mail(
+        "Public meeting on housing: Thursday 20 March 2025, 7pm, Friends Meeting House, 6 Mount "
+        "Street, Manchester M2 5NS. All welcome.", subject="Public meeting",
+        date="Mon, 10 Mar 2025 10:00:00 +0000"),
+     {"intent": "event", "postcode": None, "event": {"date": "2025-03-20", "start": "19:00"}}),
+    ("join after a past meeting", mail(
+        "Hi, I came to your public meeting on Thursday 6 March at 7pm at the Friends Meeting "
+        "House, M2 5NS - sign me up! I live in M14 6HR.", date="Mon, 10 Mar 2025 10:00:00 +0000"),
+     {"intent": "join", "postcode": "M14 6HR"}),
+    ("review test message", mail("Test", subject="test"), {"intent": "review"}),
+    ("review empty message", mail("", subject=""), {"intent": "review"}),
+    ("commit thanks", confirm_reply("Thanks!"), {"intent": "commit", "commitment": True}),
+    ("join mailing list", mail("Please add my email address to your mailing list. Thanks, Gill",
+                               sender="gill@example.net"), {"intent": "join", "name": "Gill"}),
+    ("join rejoining", mail("Rejoining - I left last year but want to come back. N7 6QP"),
+     {"intent": "join", "postcode": "N7 6QP"}),
+    ("review digest mode", mail("I'm a member of the Leeds hub. Please could you change me to "
+                                "digest mode?"), {"intent": "review"}),
 ]
 
 
