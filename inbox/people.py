@@ -113,10 +113,19 @@ _CLOSING_PREFIX = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best
                              r"|yours|take care|all the best)\s*[,!.:-]\s*", re.I)
 
 
+# "... to your list. Thanks, Gill": a sign-off at the end of the last line.
+_INLINE_SIGNOFF = re.compile(r"(?i:thanks|thank you|cheers|regards|best|love|ta|many thanks)"
+                             r"[,!.]?\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})\W*$")
+
+
 def signoff_names(text: str) -> list[str]:
     """Names written at the end of the new text, nearest the end first (at most three)."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     found: list[str] = []
+    inline = _INLINE_SIGNOFF.search(lines[-1]) if lines else None
+    if inline and is_person_name(inline.group(1)) \
+            and inline.group(1).split()[0].lower() not in _NOT_NAMES:
+        found.append(inline.group(1))
     tail = lines[-8:]
     for i in range(len(tail) - 1, -1, -1):
         line = tail[i]
