@@ -17,7 +17,7 @@ from email.message import Message
 from inbox.context import Context
 from inbox.parse import Parsed
 from inbox.routes import is_ours, outbox_ids
-from inbox.signals import rules, score
+from inbox.rules import rules, score
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from inbox.intent import Decision, Reading, decide, read
 from inbox.parse import Parsed, parse
 from inbox.result import ACTING, Classification
 from inbox.routes import TOKEN_ACTIONS, addresses_in, is_ours
-from inbox.signals import bare_subject
+from inbox.rules import bare_subject
 
 log = logging.getLogger(__name__)
 

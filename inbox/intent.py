@@ -21,6 +21,7 @@ from inbox.event import looks_like_event
 from inbox.parse import Parsed
 from inbox.result import ACTING
 from inbox.routes import addresses_in, is_ours
+from inbox.rules import bare_subject, flatten, score
 
 CONFIRM_SUBJECT = re.compile(r"\bplease confirm\b.{0,40}\bmembership\b|\bconfirm (?:your|my)"
                              r" (?:membership|commitment)\b", re.I)
@@ -37,7 +38,7 @@ class _Scores(dict[str, float]):
 
     def __missing__(self, name: str) -> float:
         r = self._reading
-        value, r._why[name] = sig.score(_TABLES[name], r.text)
+        value, r._why[name] = score(_TABLES[name], r.text)
         self[name] = value
         return value
 
@@ -81,14 +82,14 @@ class Reading:
     def commit_neg(self) -> float:
         """How surely the text makes a commitment partial, conditional or refused."""
         if self._neg is None:
-            self._neg, self._why["not_commit"] = sig.score(sig.NOT_COMMIT, self.body)
+            self._neg, self._why["not_commit"] = score(sig.NOT_COMMIT, self.body)
         return self._neg
 
     @property
     def assent(self) -> float:
         """How surely the text says yes (for replies to the confirmation mail)."""
         if self._assent is None:
-            self._assent, _ = sig.score(sig.ASSENT, self.body)
+            self._assent, _ = score(sig.ASSENT, self.body)
         return self._assent
 
     @property
@@ -115,8 +116,8 @@ _TABLES = {"join": sig.JOIN, "commit": sig.COMMIT, "leave": sig.LEAVE, "erase": 
 def read(p: Parsed) -> Reading:
     """The flattened subject (unless it is ours) and new text; scores follow on demand."""
     ours_subject = p.reply_to_ours is not None or bool(CONFIRM_SUBJECT.search(p.subject))
-    full = sig.flatten(sig.bare_subject(p.subject))
-    return Reading("" if ours_subject else full, sig.flatten(p.new[:6000]), full)
+    full = flatten(bare_subject(p.subject))
+    return Reading("" if ours_subject else full, flatten(p.new[:6000]), full)
 
 
 def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
@@ -195,7 +196,7 @@ def _confirm_reply(r: Reading) -> Decision:
         return Decision("erase", 0.9, (*why, *r.why["erase"]), confirm_reply=True)
     if r.scores["leave"] >= 0.8 and r.scores["commit"] < 0.75:
         return Decision("leave", 0.85, (*why, *r.why["leave"]), confirm_reply=True)
-    refuse, refuse_why = sig.score(sig.REFUSE, r.body)
+    refuse, refuse_why = score(sig.REFUSE, r.body)
     if refuse >= 0.5 and r.scores["commit"] < 0.75:
         return Decision("review", 0.5, (*why, *refuse_why), confirm_reply=True)
     if r.commit_neg >= 0.5:
@@ -225,7 +226,7 @@ def _hub(p: Parsed, r: Reading) -> Decision:
         return Decision("join", 0.8, (*why, *r.why["join"]))
     sent = (p.date.date() if p.date else None)
     if sent is not None:
-        e, e_why = looks_like_event(p.new, sig.bare_subject(p.subject), sent)
+        e, e_why = looks_like_event(p.new, bare_subject(p.subject), sent)
         if e >= 0.7:
             return Decision("event", round(e, 3), (*why, *e_why))
     return Decision("hub_post", 0.8, (*why, "a message for the hub's members"))
@@ -283,7 +284,7 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit):
         return Decision("org_join", round(max(sc["org"], 0.7), 3), tuple(why["org"]))
     if sc["join"] >= 0.6 or r.explicit_commit:
-        reserved, reserved_why = sig.score(sig.RESERVATIONS, body)
+        reserved, reserved_why = score(sig.RESERVATIONS, body)
         if (r.commit_neg >= 0.5 and sc["commit"] >= 0.5) or reserved >= 0.85:
             return Decision("review", 0.5, ("partial or conditional commitment",
                                             *why["not_commit"], *reserved_why))
@@ -296,7 +297,7 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if sc["status"] >= 0.7:
         return Decision("status", round(sc["status"], 3), tuple(why["status"]))
     if p.date is not None:
-        e, e_why = looks_like_event(p.new, sig.bare_subject(p.subject), p.date.date())
+        e, e_why = looks_like_event(p.new, bare_subject(p.subject), p.date.date())
         if e >= 0.85:
             return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
                                                           " address", *e_why))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from inbox.parse import Parsed
-from inbox.signals import Rule, rules, score
+from inbox.rules import Rule, rules, score
 
 AUTO_SUBJECT = re.compile(
     r"^\s*(?:auto(?:matic)?[ -]?(?:reply|response|answer)|auto:|autoreply|auto-reply|out of"
