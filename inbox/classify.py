@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 
 # Intents whose postcode field stays empty: the sender's home is not what they are about.
 NO_POSTCODE = frozenset({"event", "bulletin", "hub_post", "auto_reply", "bounce", "spam"})
-_NOREPLY = re.compile(r"^(?:no-?reply|do-?not-?reply|donotreply|auto-?reply|autoresponder"
-                      r"|mailer|notifications?|helpdesk|support|system)\b", re.I)
+_NOREPLY = re.compile(r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|donotreply|auto-?reply"
+                      r"|autoresponder|mailer|notifications?|helpdesk|support|system|forms?"
+                      r"|website|webform)(?=[._+-]|@|$)", re.I)
 
 
 def classify(raw: bytes, ctx: Context) -> Classification:
@@ -102,6 +103,19 @@ def _own_text(p: Parsed) -> str:
     return p.new
 
 
+_LABELLED_ADDRESS = re.compile(r"\be-?mail(?: address)?\s*[:=]\s*<?([^\s<>,;]+@[^\s<>,;]+)", re.I)
+
+
+def _person_behind(p: Parsed, ctx: Context) -> str | None:
+    """The person a no-reply sender writes for: its Reply-To, else an "Email:" field."""
+    for addr in p.reply_to:
+        if not is_ours(addr, ctx) and not _NOREPLY.match(addr):
+            return addr
+    fields = [m.group(1).strip(".") for m in _LABELLED_ADDRESS.finditer(p.new)]
+    fields = [a for a in fields if not is_ours(a, ctx)]
+    return fields[0] if len(set(fields)) == 1 else None
+
+
 def _who(p: Parsed, r: Reading, d: Decision, intent: str, bounce: bounce_mod.Bounce | None,
          ctx: Context) -> tuple[str | None, str | None, str | None]:
     """(email, name, organisation) of the person or body the message is about."""
@@ -109,11 +123,12 @@ def _who(p: Parsed, r: Reading, d: Decision, intent: str, bounce: bounce_mod.Bou
         failed = bounce.recipients[0] if bounce and bounce.recipients else None
         return (people.valid_address(failed) if failed else None), None, None
     sender = p.from_addr
-    if intent == "auto_reply" and _NOREPLY.match(sender) and p.reply_to:
-        sender = next((a for a in p.reply_to if not is_ours(a, ctx)), sender)
-    email = people.valid_address(sender)
     if intent == "spam":
-        return email, None, None
+        return people.valid_address(sender), None, None
+    if _NOREPLY.match(sender):
+        # a form or a helpdesk writing for someone: the address it answers for
+        sender = _person_behind(p, ctx) or sender
+    email = people.valid_address(sender)
     others = [a for a in addresses_in(p.new) if a != sender.lower() and not is_ours(a, ctx)]
     other = people.preferred_address(p.new, sender.lower(), others) if others else None
     if d.third_party and intent == "join" and len(others) == 1:

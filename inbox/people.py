@@ -33,7 +33,8 @@ _NOT_NAMES = {
     "where", "when", "venue", "speakers", "bring", "minutes", "subject", "to", "fwd",
     "forwarded", "message", "original", "wrote", "at", "by", "via", "unsubscribe",
     "remove", "delete", "confirm", "confirmed", "mum", "dad", "son", "daughter", "wife",
-    "husband", "partner",
+    "husband", "partner", "website", "form", "forms", "noreply", "no-reply", "notification",
+    "notifications", "mailer", "daemon", "postmaster", "unknown", "user", "member",
 }
 _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "le", "la",
               "ní", "nic", "ni", "mac", "mc", "bin", "ibn", "al", "el", "y", "ap", "ó", "o'",
@@ -49,6 +50,8 @@ _ORG_WORDS = frozenset({
     "centre", "center", "project", "team", "office", "support", "info", "admin", "newsletter",
     "news", "services", "the", "church", "mosque", "hub", "party", "university", "college",
     "school", "food", "justice", "action", "solidarity", "mail", "delivery", "system",
+    "website", "form", "forms", "noreply", "no-reply", "mailer", "daemon", "postmaster",
+    "notification", "notifications", "unknown",
 })
 _NAME_PHRASE = re.compile(
     r"\b(?i:my name is|my name's|this is|it'?s|i am|i'?m|name:)\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+"
@@ -122,6 +125,9 @@ def signoff_names(text: str) -> list[str]:
     """Names written at the end of the new text, nearest the end first (at most three)."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     found: list[str] = []
+    last = lines[-1].strip().strip(".,!x ") if lines else ""
+    if last.isalpha() and last.islower() and 2 < len(last) < 15 and last not in _NOT_NAMES:
+        found.append(last.capitalize())  # "cheers\ndave": a name written in lower case
     inline = _INLINE_SIGNOFF.search(lines[-1]) if lines else None
     if inline and is_person_name(inline.group(1)) \
             and inline.group(1).split()[0].lower() not in _NOT_NAMES:
@@ -225,9 +231,9 @@ def organisation_name(display: str, text: str) -> str | None:
     for phrase in named:
         if shown and shown.lower() in phrase.lower() and len(phrase) > len(shown):
             return phrase
-    if shown:
-        return shown
-    return named[0] if named else None
+    if named and (not shown or is_person_name(shown)):
+        return named[0]  # a person wrote for the organisation: it names itself in the text
+    return shown or None
 
 
 _ORG_PHRASE = re.compile(
