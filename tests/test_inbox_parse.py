@@ -148,3 +148,37 @@ def test_dkim_only_from_the_trusted_authserv_id() -> None:
     other = ("mx.google.com; dkim=pass (comment; with semicolon) header.d=other.example",)
     v = dkim_verdict(other, "mx.google.com", "sam@gmail.com")
     assert v is not None and v.result == "pass" and not v.aligned
+
+
+BROKEN = [
+    ("boundary never closed",
+     b"From: a@b.example\nSubject: hi\nContent-Type: multipart/alternative; boundary=zz\n\n"
+     b"--zz\nContent-Type: text/plain\n\nPlease sign me up, LS6 3HN\n--zz\nContent-Type: text/html"
+     b"\n\n<p>Please sign me up"),
+    ("boundary missing from the header",
+     b"From: a@b.example\nSubject: hi\nContent-Type: multipart/mixed\n\n--x\n"
+     b"Content-Type: text/plain\n\nPlease sign me up, LS6 3HN\n--x--\n"),
+    ("garbage base64",
+     b"From: a@b.example\nSubject: Please sign me up\nContent-Type: text/plain\n"
+     b"Content-Transfer-Encoding: base64\n\n@@@not base64!!!\n"),
+    ("no headers at all", b"Please sign me up, LS6 3HN"),
+    ("only a separator", b"\n\n"),
+]
+
+
+@pytest.mark.parametrize("name, raw", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_mime_still_gets_an_intent(name: str, raw: bytes) -> None:
+    # malformed MIME never raises; readable words are still read
+    got = classify(raw, CTX)
+    assert got.intent in ("join", "review")
+    if b"LS6 3HN" in raw and got.intent == "join":
+        assert got.postcode == "LS6 3HN"
+
+
+def test_legacy_charsets_end_to_end() -> None:
+    # a KOI8-R body and a GB2312 encoded-word subject arrive as the words written
+    body = "Здравствуйте! Мой индекс M14 5RT."
+    raw = mail(body, charset="koi8-r", subject="=?gb2312?b?" + "ztLP67zTyOs=" + "?=")
+    p = parse(raw, CTX)
+    assert p.new == body
+    assert p.subject == "我想加入"
