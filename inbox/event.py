@@ -52,7 +52,9 @@ _EVENT_WORDS = re.compile(
 _POLL = re.compile(r"\b(?:poll|doodle|which (?:date|day|evening|night|time)s?|what (?:day|date"
                    r"|time)s? (?:works|suits?|is best)|vote on (?:a |the )?(?:date|day)"
                    r"|let me know (?:which|what) (?:date|day)|minutes of|draft minutes"
-                   r"|apologies for)\b", re.I)
+                   r"|apologies for|can anyone|could anyone|anyone (?:free|able|available|going"
+                   r"|fancy|want|up for)|who can|volunteers? (?:needed|wanted)|need (?:people"
+                   r"|volunteers|help|a hand))\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)

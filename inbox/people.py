@@ -202,7 +202,16 @@ def choose_name(display: str, text: str) -> str | None:
     # no usable display name: "this is Karen" + "Karen Barker" -> the fuller of them
     best = written[0]
     same = [c for c in written if _compatible(c, best)]
-    return max(same, key=len)
+    name = max(same, key=len)
+    shared = _SHARED.match(shown)
+    if shared and len(name.split()) == 1:  # "J & K Barker" signed "Karen": Karen Barker
+        name = f"{name} {shared.group(1)}"
+    return name
+
+
+# A couple's or family's display name: "J & K Barker", "John and Karen Smith".
+_SHARED = re.compile(r"^[A-Z][\w.]*(?: [A-Z][\w.]*)? (?:&|and) [A-Z][\w.]*(?: [A-Z][\w.]*)*"
+                     r" ([A-Z][a-z'’-]+)$")
 
 
 def name_near(text: str, addr: str) -> str | None:
