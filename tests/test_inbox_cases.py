@@ -296,6 +296,29 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
      {"intent": "join", "postcode": "N7 6QP"}),
     ("review digest mode", mail("I'm a member of the Leeds hub. Please could you change me to "
                                 "digest mode?"), {"intent": "review"}),
+    ("join through a web form with Reply-To", mail(
+        "Name: Jane Doe\nPostcode: LS6 1AA\nMessage: I would like to join",
+        sender="Jane Doe via Forms <forms-noreply@google.com>", subject="New response",
+        headers={"Reply-To": "jane.doe@gmail.com"}),
+     {"intent": "join", "email": "jane.doe@gmail.com", "name": "Jane Doe", "postcode": "LS6 1AA"}),
+    ("join through the website form", mail(
+        "New signup\nName: Jo Lee\nEmail: jo.lee@example.org\nPostcode: M1 1AE\nI want to join",
+        sender="Website <noreply@ftm.example>"),
+     {"intent": "join", "email": "jo.lee@example.org", "name": "Jo Lee", "postcode": "M1 1AE"}),
+    ("join lower-case sign-off", mail("sign me up, NG1 5FS\n\ncheers\ndave",
+                                      sender="dave1999@gmail.com"),
+     {"intent": "join", "name": "Dave", "postcode": "NG1 5FS"}),
+    ("org_join written by a person for it", mail(
+        "On behalf of Moss Side Tenants Association, we would like to affiliate to For the "
+        "Many.\n\nJane Smith\nSecretary", sender="Jane Smith <jane@example.org>"),
+     {"intent": "org_join", "name": "Moss Side Tenants Association"}),
+    ("join from a shared account", mail("Hi, I'd like to join. We're in Sheffield, S8 0XQ.\n\n"
+                                        "Karen", sender="John and Karen Smith <smiths@x.example>"),
+     {"intent": "join", "name": "Karen Smith", "postcode": "S8 0XQ"}),
+    ("hub_post asks for volunteers", mail("Can anyone do a shift on the stall Saturday 10am-12?",
+                                          to=HUB), {"intent": "hub_post"}),
+    ("event tonight", mail("Reminder: meeting tonight 7pm, usual place.", to=HUB),
+     {"intent": "event", "event": {"date": "2025-03-03", "start": "19:00"}}),
 ]
 
 
