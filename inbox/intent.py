@@ -154,12 +154,13 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return _confirm_reply(r)
     if p.route("bulletin") and not _is_reply(p):
         return Decision("bulletin", 0.9, ("sent to the bulletin address",))
-    if p.route("hub"):
-        return _hub(p, r)
+    hub = p.route("hub")
+    if hub is not None:
+        return _hub(p, r, hub.value)
     if CONFIRM_SUBJECT.search(p.subject) and _is_reply(p):
         return Decision("review", 0.5, ("a reply to a confirmation mail that is not tied to one"
                                         " we sent (no token, no reference)",
-                                        *_best_why(r)), third_party=False)
+                                        *_best_why(r)))
     d = _free_text(p, r, ctx)
     if s >= 0.5 and d.intent == "review" and r.top("join", "leave", "erase", "move", "status",
                                                      "commit") < 0.5:
@@ -211,9 +212,9 @@ def _confirm_reply(r: Reading) -> Decision:
     return Decision("commit", 0.92, (*why, *reasons), confirm_reply=True)
 
 
-def _hub(p: Parsed, r: Reading) -> Decision:
+def _hub(p: Parsed, r: Reading, slug: str) -> Decision:
     """Mail to a hub address: an event notice, a post, or a member's own request."""
-    why = (f"sent to the hub address of {p.route('hub').value}",)  # type: ignore[union-attr]
+    why = (f"sent to the hub address of {slug}",)
     if r.scores["erase"] >= 0.8:
         return Decision("erase", 0.85, (*why, *r.why["erase"]))
     if r.scores["leave"] >= 0.88:
@@ -245,8 +246,32 @@ def _other_addresses(p: Parsed, ctx: Context) -> list[str]:
 
 def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     """Mail to the main address: what the person's own words ask for."""
-    body = r.body
+    decided = _for_a_person(p, r, ctx) or _membership(r)
+    if decided is not None:
+        return decided
     sc, why = r.scores, r.why
+    if p.date is not None:
+        e, e_why = looks_like_event(p.new, bare_subject(p.subject), p.date.date())
+        if e >= 0.85:
+            return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
+                                                          " address", *e_why))
+    if sc["help"] >= 0.6:
+        return Decision("help", round(sc["help"], 3), tuple(why["help"]))
+    if r.assent and len(r.body) < 60:
+        return Decision("review", 0.3, ("assent that answers nothing we sent",))
+    if sig.HOSTILE.search(r.body):
+        return Decision("review", 0.3, ("hostile message with no request",))
+    r.complete()
+    best = max(sc, key=lambda k: sc[k])
+    if sc[best] > 0:
+        return Decision("review", round(sc[best], 3),
+                        (f"no clear request (closest: {best})", *why[best][:2]))
+    return Decision("review", 0.1, ("no request we recognise",))
+
+
+def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
+    """Requests a person must handle: about someone else, press, casework, roles, addresses."""
+    body = r.body
     third = sig.THIRD_PARTY.search(body)
     if third:
         if sig.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
@@ -263,6 +288,12 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if r.explicit_commit and sig.ANOTHER_ADDRESS.search(body):
         return Decision("review", 0.5, ("commits from an address other than the one that"
                                         " joined",))
+    return None
+
+
+def _membership(r: Reading) -> Decision | None:
+    """Erase over leave, a hub change, an organisation over a person, then join, move, status."""
+    sc, why, body = r.scores, r.why, r.body
     if sc["erase"] >= 0.75:
         if r.top("join", "move") >= 0.85:
             return Decision("review", 0.4, ("asks for erasure and for something else",
@@ -270,14 +301,13 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("erase", round(sc["erase"], 3), tuple(why["erase"]))
     if "changes hub" in why["move"]:
         return Decision("move", round(sc["move"], 3), tuple(why["move"]))
-    if sig.SETTINGS.search(body) and sc["join"] < 0.6 and "says they are leaving" \
-            not in why["leave"]:
+    leaving = "says they are leaving" in why["leave"]
+    if sig.SETTINGS.search(body) and sc["join"] < 0.6 and not leaving:
         return Decision("review", 0.5, ("asks to change how their mail is delivered",))
-    if sc["leave"] >= 0.75 and sig.KEEP_MEMBER.search(body) and "says they are leaving" \
-            not in why["leave"]:
-        return Decision("review", 0.5, ("asks to change what they receive, not to leave",
-                                        *why["leave"]))
     if sc["leave"] >= 0.75:
+        if sig.KEEP_MEMBER.search(body) and not leaving:
+            return Decision("review", 0.5, ("asks to change what they receive, not to leave",
+                                            *why["leave"]))
         if sc["join"] >= 0.8:
             return Decision("review", 0.4, ("asks both to join and to leave",))
         return Decision("leave", round(sc["leave"], 3), tuple(why["leave"]))
@@ -296,20 +326,4 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("move", round(sc["move"], 3), tuple(why["move"]))
     if sc["status"] >= 0.7:
         return Decision("status", round(sc["status"], 3), tuple(why["status"]))
-    if p.date is not None:
-        e, e_why = looks_like_event(p.new, bare_subject(p.subject), p.date.date())
-        if e >= 0.85:
-            return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
-                                                          " address", *e_why))
-    if sc["help"] >= 0.6:
-        return Decision("help", round(sc["help"], 3), tuple(why["help"]))
-    if r.assent and len(body) < 60:
-        return Decision("review", 0.3, ("assent that answers nothing we sent",))
-    if sig.HOSTILE.search(body):
-        return Decision("review", 0.3, ("hostile message with no request",))
-    r.complete()
-    best = max(sc, key=lambda k: sc[k])
-    if sc[best] > 0:
-        return Decision("review", round(sc[best], 3),
-                        (f"no clear request (closest: {best})", *why[best][:2]))
-    return Decision("review", 0.1, ("no request we recognise",))
+    return None
