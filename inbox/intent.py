@@ -18,6 +18,7 @@ from inbox import bounce, machine
 from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
+from inbox.machine import AUTO_SUBJECT
 from inbox.parse import Parsed
 from inbox.result import ACTING
 from inbox.routes import addresses_in, is_ours
@@ -132,7 +133,8 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("auto_reply", 0.97, ("an automatic message (RFC 3834)", *a_why))
     if p.from_addr and is_ours(p.from_addr, ctx):
         return Decision("auto_reply", 0.9, ("sent from our own address: never answered",))
-    if a >= 0.6:
+    # by wording alone: a reply (what out-of-office mail is) needs less than a fresh message
+    if a >= (0.6 if _is_reply(p) or AUTO_SUBJECT.search(p.subject) else 0.85):
         acting = r.top("join", "leave", "erase", "move", "status", "commit")
         if acting >= 0.85 and a < 0.85:
             return Decision("review", 0.5, ("reads as an automatic reply but also as a request",

@@ -20,9 +20,12 @@ JOIN = rules(
     (r"\bsign(?:ing)? (?:me|us) up\b", 0.9, "asks to be signed up"),
     (r"\b(?:i'?m|i am|we'?re|we are) signing up\b", 0.85, "says they are signing up"),
     (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
-    (rf"\b{_WANT} (?:like|love|want|wish|wanna|hope|intend|mean) to (?:join|become (?:a )?members?"
+    (rf"\b{_WANT} (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
+     r"|been meaning) to (?:join|become (?:a )?members?"
      r"|be (?:a )?members?|sign up|enrol|register|be part of)", 0.9, "wants to join"),
     (r"\b(?:wanna|want to|wants to|keen to|eager to|love to) join\b", 0.8, "wants to join"),
+    (r"\b(?:wanted|meaning|meant|hoping|planning|going|decided|keen|eager|ready) to (?:join"
+     r"|sign up|become (?:a )?member|get involved)\b", 0.85, "wants to join"),
     (r"\bwant (?:to )?be (?:a )?member\b", 0.8, "wants to be a member"),
     (r"\b(?:add|enrol|enroll|register|include) (?:me|us)\b|\bput (?:me|us) down\b", 0.75,
      "asks to be added"),

@@ -319,6 +319,14 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
                                           to=HUB), {"intent": "hub_post"}),
     ("event tonight", mail("Reminder: meeting tonight 7pm, usual place.", to=HUB),
      {"intent": "event", "event": {"date": "2025-03-03", "start": "19:00"}}),
+    ("hub_post apologies, not an auto-reply", mail(
+        "I'll be away until Monday so can't make Thursday's meeting - apologies. Jo", to=HUB,
+        subject="Apologies"), {"intent": "hub_post"}),
+    ("join while out of the office", mail("I'm out of the office today but wanted to sign up "
+                                          "before I forget. LS6 1AA"),
+     {"intent": "join", "postcode": "LS6 1AA"}),
+    ("join been meaning to", mail("I've been meaning to join for ages! N4 2DA"),
+     {"intent": "join", "postcode": "N4 2DA"}),
 ]
 
 
