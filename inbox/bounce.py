@@ -171,12 +171,12 @@ def _text_recipients(p: Parsed, ctx: Context) -> list[str]:
     failed = p.header("x-failed-recipients")
     if failed:
         return [_addr(a) for a in _ADDR.findall(failed)]
-    sender_domain = p.from_addr.rpartition("@")[2]
+    sender = p.from_addr.lower()
     out = []
     for m in _ADDR.finditer(p.new[:5000]):
         a = _addr(m.group(1))
-        if a and a.rpartition("@")[2] != sender_domain and not is_ours(a, ctx) \
-                and not a.startswith(("postmaster@", "mailer-daemon@")):
+        if a and a.lower() != sender and not is_ours(a, ctx) \
+                and not _DAEMON.match(a.partition("@")[0]):
             out.append(a)
     return out
 

@@ -411,6 +411,11 @@ MACHINE_CASES: list[tuple[str, bytes, dict[str, Any]]] = [
                                            "email": "mo.farah@contoso-housing.org.uk"}),
     ("bounce mailbox full is soft", MAILBOX_FULL, {"intent": "bounce",
                                                    "email": "pat.jones@fastmail.co.uk"}),
+    ("bounce from the recipient's own domain", mail(
+        "Delivery has failed to these recipients or groups:\n\nmo.farah@contoso.org.uk\nThe "
+        "email address you entered could not be found.", subject="Undeliverable: Welcome",
+        sender="postmaster@contoso.org.uk"),
+     {"intent": "bounce", "email": "mo.farah@contoso.org.uk"}),
     # --- spam -------------------------------------------------------------------------
     ("spam seo", mail("Hi,\n\nI came across your website and noticed it isn't ranking on "
                       "Google. Our SEO services can get you to page one. Reply for a free "
