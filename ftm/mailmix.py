@@ -24,7 +24,7 @@ LAST = ["Ahmed", "Brennan", "Clarke", "Davies", "Evans", "Fitzgerald", "Gill", "
 DOMAINS = ["gmail.com", "yahoo.co.uk", "hotmail.co.uk", "outlook.com", "btinternet.com",
            "icloud.com", "proton.me"]
 # Postcodes in the demo hubs' areas, plus some nobody covers yet.
-POSTCODES = ["L8 1AB", "L17 2CD", "L18 3EF", "M14 5RT", "M20 6GH", "SK4 2JL", "OL1 3QP",
+POSTCODES = ["L8 1AB", "L17 2DE", "L18 3EF", "M14 5RT", "M20 6GH", "SK4 2JL", "OL1 3QP",
              "G12 8QQ", "EH6 4RS", "CF10 3NB", "SW9 8LF", "E8 1DY", "NE6 5LP", "BS5 0HJ"]
 
 SIGNUP_STYLES = [

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from inbox.context import Context
-
 from ftm.app import App
+from ftm.contexts import inbox_context
 from ftm.settings import ConfigError, Settings
 from inbox.process import Processing
+from lists.clock import utcnow
 from lists.policy import Policy
 from lists.principles import Principles, PrinciplesError, parse_principles
 
@@ -26,13 +27,6 @@ def load_principles(s: Settings) -> Principles:
         raise ConfigError(f"[paths] principles_file: {path}: {e}") from None
 
 
-def context(s: Settings) -> Context:
-    return Context(address=s.network.address, delimiter=s.network.delimiter,
-                   message_id_domain=s.network.message_id_domain,
-                   authserv_id=s.auth.authserv_id, review_threshold=s.limits.review_confidence,
-                   max_bytes=s.limits.max_message_bytes)
-
-
 def policy(app: App) -> Policy:
     s = app.settings
     return Policy(address=s.network.address, delimiter=s.network.delimiter,
@@ -45,4 +39,5 @@ def policy(app: App) -> Policy:
 
 def processing(app: App) -> Processing:
     """Everything ``inbox.process.process`` needs, from the app's settings."""
-    return Processing(context=context(app.settings), policy=policy(app))
+    ctx = replace(inbox_context(app.settings, utcnow()), key=app.secret_key())
+    return Processing(context=ctx, policy=policy(app))

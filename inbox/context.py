@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 
@@ -23,6 +23,8 @@ class Context:
     authserv_id: str = ""
     review_threshold: float = 0.6
     max_bytes: int = 10_000_000
+    # the HMAC key of our Message-IDs: when set, only verified ids count as ours
+    key: bytes = field(default=b"", repr=False)
     now: datetime = datetime(2025, 1, 1, tzinfo=UTC)
 
     @property

@@ -7,9 +7,12 @@ membership, whatever its words say.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from inbox.context import Context
+from inbox.result import Classification
+from inbox.routes import is_ours
 from lists.commands import (
     Bounce,
     Command,
@@ -32,22 +35,31 @@ MACHINE_LOCALS = ("mailer-daemon", "postmaster", "no-reply", "noreply", "donotre
 LIST_INTENTS = ("event", "bulletin", "hub_post")
 
 
-def _is_ours(addr: str, ctx: Context) -> bool:
-    local, _, domain = addr.lower().rpartition("@")
-    return domain == ctx.domain and (local == ctx.local
-                                     or local.startswith(ctx.local + ctx.delimiter))
-
-
 def _is_machine_sender(addr: str) -> bool:
     local = addr.lower().rpartition("@")[0]
     return any(local == m or local.startswith(m + "+") or local.startswith(m + "-")
                for m in MACHINE_LOCALS)
 
 
-def to_command(c: Any, received_via: str, policy: Policy, ctx: Context) -> Command:
-    """The command a classified message asks for (``c`` is an ``inbox.classify`` result)."""
-    sender = (c.sender or c.email or "").strip()
-    proof = "dkim" if c.dkim_pass else None
+@dataclass(frozen=True, slots=True)
+class Replied:
+    """The mail of ours that a message answers (found by its verified Message-ID)."""
+
+    template: str
+    context: dict[str, Any]
+
+
+def to_command(c: Classification, received_via: str, policy: Policy, ctx: Context,
+               replied: Replied | None = None) -> Command:
+    """The command a classified message asks for.
+
+    *replied* is our mail this one answers: a reply to our request for a postcode
+    that gives one continues the signup (or the move), and what is written to a
+    token address of ours asks what that address is for.
+    """
+    sender = (c.from_addr or c.email or "").strip()
+    proof = "dkim" if c.dkim is not None and c.dkim.result == "pass" and c.dkim.aligned \
+        else None
     origin = Origin(email=(c.email or sender), message_id=c.message_id or "", proof=proof,
                     token=c.token, token_action=c.token_action,
                     reply_to_outbox=c.reply_to_ours, received_via=received_via)
@@ -56,21 +68,29 @@ def to_command(c: Any, received_via: str, policy: Policy, ctx: Context) -> Comma
         b = c.bounce
         recipients = tuple(b.recipients) if b else ((c.email,) if c.email else ())
         return Bounce(Origin(sender or "", c.message_id or "", received_via=received_via),
-                      recipients, hard=bool(b and b.hard), status=(b.status if b else ""),
+                      recipients, hard=bool(b and b.kind == "hard"),
+                      status=(b.status if b else ""),
                       diagnostic=(b.diagnostic if b else ""),
                       outbox_id=(b.outbox_id if b else None))
     if intent in ("auto_reply", "spam"):
         return Ignore(origin, intent.replace("_", "-"))
-    if not sender or _is_ours(sender, ctx):
+    if not sender or is_ours(sender, ctx):
         return Ignore(origin, "mail from our own address")
     if _is_machine_sender(sender):
         return Ignore(origin, "mail from a machine address")
     if c.auto_submitted:
         return Review(origin, f"automatic mail (Auto-Submitted) that reads as {intent}", intent)
-    if c.list_mail:
-        return Review(origin, f"list or bulk mail that reads as {intent}", intent)
     if not origin.email:
         return Review(origin, "no usable sender address", intent)
+    if c.token_action == "erase" and c.token:
+        return Erase(origin)
+    if c.token_action == "unsub" and c.token and intent not in ("erase",):
+        return Leave(origin)
+    if replied is not None and replied.template == "member/ask-postcode" and c.postcode \
+            and intent in ("review", "join", "help", "move", "commit", "status"):
+        if replied.context.get("moving"):
+            return Move(origin, c.postcode)
+        return Join(origin, c.name, c.postcode, commitment=intent == "commit")
     match intent:
         case "join":
             return Join(origin, c.name, c.postcode)

@@ -9,6 +9,7 @@ the message: a crash at any point replays safely.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,7 +19,7 @@ import sqlite_utils
 
 from inbox.classify import classify
 from inbox.context import Context
-from inbox.interpret import to_command
+from inbox.interpret import Replied, to_command
 from inbox.outcome import Outcome
 from lists import erasure, membership
 from lists.clock import iso, utcnow
@@ -61,11 +62,11 @@ def process(db: sqlite_utils.Database, raw: bytes, received_via: str,
     c = classify(raw, ctx)
     digest = content_hash(raw)
     message_id = c.message_id or None
-    command = to_command(c, received_via, p.policy, ctx)
     with transaction(db):
         seen = _seen(db, message_id, digest)
         if seen is not None:
             return seen
+        command = to_command(c, received_via, p.policy, ctx, _replied(db, c.reply_to_ours))
         cur = db.execute(
             "INSERT INTO inbound_messages (message_id, content_hash, received_via, from_addr, "
             "subject, intent, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -79,6 +80,13 @@ def process(db: sqlite_utils.Database, raw: bytes, received_via: str,
     return Outcome(message_id=message_id or f"<sha256:{digest[:16]}>", intent=c.intent,
                    action=result.action, folder=result.folder,  # type: ignore[arg-type]
                    reason=result.reason, replies=result.replies)
+
+
+def _replied(db: sqlite_utils.Database, outbox_id: int | None) -> Replied | None:
+    if outbox_id is None:
+        return None
+    row = db.execute("SELECT template, context FROM outbox WHERE id = ?", [outbox_id]).fetchone()
+    return Replied(row[0], json.loads(row[1] or "{}")) if row else None
 
 
 def _record(db: sqlite_utils.Database, inbound_id: int, result: Result, raw: bytes,

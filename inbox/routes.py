@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from inbox.context import Context
+from lists.msgid import find_references
 
 # Sub-address actions and their aliases, in one table (``network+unsubscribe@`` = unsub).
 ACTIONS: dict[str, str] = {
@@ -62,7 +63,14 @@ def is_ours(addr: str, ctx: Context) -> bool:
 
 
 def outbox_id(message_id: str, ctx: Context) -> int | None:
-    """The outbox row a Message-ID of ours names (``<ftm.o123.4f2a@DOMAIN>`` -> 123)."""
+    """The outbox row a Message-ID of ours names (``<ftm.o123.4f2a@DOMAIN>`` -> 123).
+
+    With ``ctx.key`` set, only an id whose HMAC verifies counts: such an id cannot be
+    guessed, so a reply naming it proves the writer saw that mail.
+    """
+    if ctx.key:
+        ids = outbox_ids(message_id, ctx)
+        return ids[0] if ids else None
     m = _OUR_ID.search(message_id or "")
     if m and m.group(3).lower() == ctx.message_id_domain.lower():
         return int(m.group(1))
@@ -71,6 +79,8 @@ def outbox_id(message_id: str, ctx: Context) -> int | None:
 
 def outbox_ids(text: str, ctx: Context) -> list[int]:
     """Every outbox id named by a Message-ID of ours anywhere in *text*, in order."""
+    if ctx.key:
+        return [r.row_id for r in find_references(text or "", ctx.key) if r.kind == "o"]
     out = []
     for m in _OUR_ID.finditer(text or ""):
         if m.group(3).lower() == ctx.message_id_domain.lower():

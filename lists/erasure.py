@@ -25,7 +25,10 @@ ERASED_TEMPLATE = "member/erased"
 ADDRESS_COLUMNS: list[tuple[str, str]] = [
     ("tokens", "email"),
     ("outbox", "to_addr"),
+    ("deliveries", "to_addr"),
 ]
+# Tables whose rows are about one member (by member_id) and may hold their details.
+MEMBER_TABLES = ["outbox", "deliveries", "tokens"]
 
 
 def request(db: sqlite_utils.Database, origin: Origin, now: datetime, policy: Policy,
@@ -60,6 +63,12 @@ def erase(db: sqlite_utils.Database, email: str, now: datetime, key: bytes) -> N
     """Remove every trace of *email* from the store and keep only its suppression hash."""
     m = members.find(db, email)
     if m is not None:
+        # mail about them (officers' notices, list deliveries) goes with them, and the
+        # audit rows keep what happened but nothing that could name them
+        for table in MEMBER_TABLES:
+            if table in db.table_names():
+                db.execute(f"DELETE FROM {table} WHERE member_id = ?", [m.id])
+        db.execute("UPDATE audit_log SET detail = '{}' WHERE member_id = ?", [m.id])
         members.audit(db, now, "email", "erased", None)
         db.execute("DELETE FROM members WHERE id = ?", [m.id])
     db.execute("DELETE FROM review_items WHERE inbound_id IN (SELECT id FROM inbound_messages "

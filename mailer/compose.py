@@ -92,6 +92,13 @@ class Composer:
             self._factories[key] = f
         return f
 
+    def is_own(self, addr: str) -> bool:
+        """The network's address or one of its sub-addresses."""
+        local, _, domain = self.identity.address.partition("@")
+        a_local, _, a_domain = addr.strip().partition("@")
+        return a_domain.lower() == domain.lower() and (
+            a_local == local or a_local.startswith(local + self.identity.delimiter))
+
     def sender(self, kind: Kind, row_id: int) -> str:
         """The envelope sender: a VERP address naming the row, or the network's address."""
         i = self.identity
@@ -102,8 +109,14 @@ class Composer:
     # -- the whole ------------------------------------------------------------------
     def envelope(self, *, ref: Kind, row_id: int, kind: str, to_addr: str,
                  to_name: str | None, words: Body, token: str | None, hub: Hub | None,
-                 now: datetime, in_reply_to: str | None = None) -> tuple[Envelope, str]:
-        """The envelope and bytes for one message, and its Message-ID."""
+                 now: datetime, in_reply_to: str | None = None,
+                 reply_to: str | None = None) -> tuple[Envelope, str]:
+        """The envelope and bytes for one message, and its Message-ID.
+
+        *reply_to* replaces the network's Reply-To for this message only, and must be
+        one of the network's own sub-addresses (a confirm or erase token address), so
+        that a plain "reply" carries the token back.
+        """
         i = self.identity
         message_id = make_message_id(i.key, ref, row_id, i.message_id_domain)
         mailto, url = self.unsubscribe(token)
@@ -112,7 +125,8 @@ class Composer:
             to_name=to_name, to_addr=to_addr, message_id=message_id,
             list_unsubscribe=list_unsubscribe(mailto, url) if listy else None,
             one_click=listy and bool(url),
-            in_reply_to=in_reply_to if kind == "reply" or in_reply_to else None)
+            in_reply_to=in_reply_to if kind == "reply" or in_reply_to else None,
+            reply_to=reply_to if reply_to and self.is_own(reply_to) else None)
         data = self.factory(kind, hub).build(personal, words, now)
         if self.signer is not None:
             data = self.signer.sign(data)

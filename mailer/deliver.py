@@ -414,5 +414,6 @@ class OutboxDeliverer:
                              "not speak yet")
         env, message_id = c.envelope(ref="o", row_id=row.id, kind=row.kind, to_addr=row.to_addr,
                                      to_name=row.to_name, words=words, token=token, hub=hub,
-                                     now=now, in_reply_to=row.in_reply_to)
+                                     now=now, in_reply_to=row.in_reply_to,
+                                     reply_to=str(row.context.get("reply_to") or "") or None)
         return Job(row.id, row.attempts, env, message_id, now)

@@ -137,6 +137,7 @@ class Personal:
     list_unsubscribe: str | None = None     # already formatted: <mailto:...>, <https://...>
     one_click: bool = False                  # add List-Unsubscribe-Post (RFC 8058)
     in_reply_to: str | None = None
+    reply_to: str | None = None              # this message's own Reply-To (a token address)
 
 
 class MessageFactory:
@@ -148,8 +149,7 @@ class MessageFactory:
     def __init__(self, from_name: str, from_addr: str, reply_to: str | None,
                  common: list[tuple[str, str]]) -> None:
         lines = [f"From: {address(from_name, from_addr, 6)}"]
-        if reply_to:
-            lines.append(f"Reply-To: {address(None, reply_to)}")
+        self._reply_to = reply_to
         for name, value in common:
             lines.append(header_text(name, value) if name != "List-Id" else
                          f"List-Id: {value}")
@@ -170,6 +170,9 @@ class MessageFactory:
         """The whole message as bytes with CRLF line endings."""
         head = [f"Date: {self._date_header(now)}", f"Message-ID: {p.message_id}",
                 f"To: {address(p.to_name, p.to_addr)}", header_text("Subject", body.subject)]
+        reply_to = p.reply_to or self._reply_to
+        if reply_to:
+            head.append(f"Reply-To: {address(None, reply_to)}")
         reply = message_id_or_none(p.in_reply_to)
         if reply:
             head.append(f"In-Reply-To: {reply}")
