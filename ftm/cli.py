@@ -15,6 +15,8 @@ from ftm.app import App, setup_logging
 from ftm.commands import classify as classify_cmd
 from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
+from ftm.commands import deliver as deliver_cmd
+from ftm.commands import demo as demo_cmd
 from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
 from ftm.commands import outbox as outbox_cmd
@@ -53,6 +55,8 @@ COMMANDS: list[click.Command] = [
     hubs_cmd.hubs,
     members_cmd.members,
     run_cmd.run,
+    demo_cmd.demo,
+    deliver_cmd.deliver,
     outbox_cmd.outbox,
     send_cmd.send,
     classify_cmd.classify,
