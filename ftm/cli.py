@@ -19,6 +19,7 @@ from ftm.commands import deliver as deliver_cmd
 from ftm.commands import demo as demo_cmd
 from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
+from ftm.commands import officers as officers_cmd
 from ftm.commands import outbox as outbox_cmd
 from ftm.commands import run as run_cmd
 from ftm.commands import send as send_cmd
@@ -54,6 +55,7 @@ COMMANDS: list[click.Command] = [
     db_cmd.db,
     hubs_cmd.hubs,
     members_cmd.members,
+    officers_cmd.officers_group,
     run_cmd.run,
     demo_cmd.demo,
     deliver_cmd.deliver,

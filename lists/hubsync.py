@@ -4,7 +4,8 @@
 returns a ``SyncPlan``: hubs added, changed, reactivated or deactivated, and every
 current member (pending, active or disabled) whose hub would change, with the rule
 that moves them. With ``apply=True`` it makes those changes inside one transaction,
-re-routes the members, writes the audit log and queues the notices:
+re-routes the members, records changed contacts as officers (``lists.officers``),
+writes the audit log and queues the notices:
 ``member/hub-changed`` to each moved active member and ``officer/member-moved`` (one
 per hub, listing who joined and who left it) to the membership secretary of each hub
 concerned. A hub missing from the file is deactivated, never deleted: its members
@@ -22,6 +23,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from lists import officers
 from lists.clock import iso
 from lists.hubs import HubSpec
 from lists.outbox import OutgoingMail, enqueue
@@ -92,6 +94,7 @@ def sync_hubs(db: sqlite_utils.Database, hubs: Sequence[HubSpec], now: datetime,
     with transaction(db):
         changes, unchanged = _hub_changes(db, hubs)
         _write_hubs(db, hubs, changes, now)
+        officers.sync_contacts(db, now, [c.slug for c in changes])
         moves, refreshed = _member_routes(db, load_index(db), progress)
         _write_routes(db, moves, refreshed, now)
         warnings = _warnings(hubs)

@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from lists import erasure, members, routing, tokens
+from lists import erasure, members, officers, routing, tokens
 from lists.commands import (
     Bounce,
     Command,
@@ -326,11 +326,12 @@ def _bounce(db: sqlite_utils.Database, cmd: Bounce, now: datetime, r: Replier) -
 
 # --- hubs, as the membership mail needs them ---------------------------------------------
 
-SECRETARY_ROLES = ("membership_secretary", "secretary", "chair")
-
-
 def hub_info(db: sqlite_utils.Database, hub_id: int | None) -> dict[str, Any] | None:
-    """A hub as templates show it: id, slug, name, contacts, and who hears of new members."""
+    """A hub as templates show it: id, slug, name, contacts, and who hears of new members.
+
+    Who hears is the hub's membership secretary, else its secretary, else its chair,
+    as ``lists.officers`` holds them (the hubs file's contacts, or ``ftm officers set``).
+    """
     if hub_id is None:
         return None
     row = db.execute("SELECT id, slug, name, list_address, contacts FROM hubs WHERE id = ?",
@@ -338,11 +339,6 @@ def hub_info(db: sqlite_utils.Database, hub_id: int | None) -> dict[str, Any] | 
     if row is None:
         return None
     contacts = json.loads(row[4] or "{}")
-    secretaries: list[str] = []
-    for role in SECRETARY_ROLES:
-        addr = contacts.get(role)
-        if addr:
-            secretaries = [addr] if isinstance(addr, str) else list(addr)
-            break
+    secretaries = officers.notice_addresses(db, hub_id)
     return {"id": row[0], "slug": row[1], "name": row[2], "list_address": row[3],
             "contacts": contacts, "secretaries": secretaries}

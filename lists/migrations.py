@@ -251,6 +251,127 @@ def m0600_inbound_folder_and_review_items(db: sqlite_utils.Database) -> None:
     """)
 
 
+@MIGRATIONS(name="0800_hub_lists")
+def m0800_hub_lists(db: sqlite_utils.Database) -> None:
+    """Officers and the steering group, events, hub posts, digests, bulletins (#8)."""
+    run_script(db, """
+    -- Who holds which role. hub_id NULL with role 'steering' is the steering group.
+    -- A row is one term: ended_at is set when the holder stands down (kept, so the
+    -- 12-month term and 12-month stand-down can be enforced later).
+    CREATE TABLE officers (
+        id INTEGER PRIMARY KEY,
+        hub_id INTEGER REFERENCES hubs(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('chair', 'secretary', 'membership_secretary',
+            'campaigns_coordinator', 'treasurer', 'representative', 'steering')),
+        email TEXT NOT NULL COLLATE NOCASE,
+        name TEXT,
+        source TEXT NOT NULL DEFAULT 'cli' CHECK (source IN ('cli', 'hubs-file')),
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        CHECK ((role = 'steering') = (hub_id IS NULL))
+    ) STRICT;
+    CREATE UNIQUE INDEX officers_current ON officers(coalesce(hub_id, 0), role, email)
+        WHERE ended_at IS NULL;
+    CREATE INDEX officers_email ON officers(email, ended_at);
+    -- the contacts the hubs file named so far hold their roles from now on
+    INSERT INTO officers (hub_id, role, email, source, started_at)
+        SELECT h.id, j.key, j.value, 'hubs-file', h.updated_at
+        FROM hubs h, json_each(h.contacts) j
+        WHERE h.active = 1 AND j.type = 'text' AND j.key IN ('chair', 'secretary',
+            'membership_secretary', 'campaigns_coordinator', 'treasurer', 'representative');
+
+    -- A send made for a bulletin, event, post or digest names it here, once.
+    ALTER TABLE sends ADD COLUMN origin TEXT;
+    CREATE UNIQUE INDEX sends_origin ON sends(origin) WHERE origin IS NOT NULL;
+
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        hub_id INTEGER NOT NULL REFERENCES hubs(id),
+        uid TEXT NOT NULL UNIQUE,                   -- the iCalendar UID, stable
+        title TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT '',
+        local_date TEXT NOT NULL,                   -- YYYY-MM-DD in the network's time zone
+        local_start TEXT NOT NULL,                  -- HH:MM
+        local_end TEXT,
+        timezone TEXT NOT NULL,
+        starts_at TEXT NOT NULL,                    -- the same instant in UTC
+        venue TEXT NOT NULL,
+        venue_postcode TEXT,
+        organiser TEXT NOT NULL COLLATE NOCASE,
+        state TEXT NOT NULL DEFAULT 'awaiting'
+            CHECK (state IN ('awaiting', 'scheduled', 'rejected', 'expired')),
+        message_id TEXT,
+        send_id INTEGER REFERENCES sends(id),
+        reminder_send_id INTEGER REFERENCES sends(id),
+        reminded_at TEXT,
+        created_at TEXT NOT NULL,
+        approved_at TEXT
+    ) STRICT;
+    CREATE INDEX events_hub ON events(hub_id, state, starts_at);
+
+    CREATE TABLE event_rsvps (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        member_id INTEGER REFERENCES members(id) ON DELETE CASCADE,
+        email TEXT NOT NULL COLLATE NOCASE,
+        created_at TEXT NOT NULL,
+        UNIQUE (event_id, email)
+    ) STRICT;
+
+    CREATE TABLE hub_posts (
+        id INTEGER PRIMARY KEY,
+        hub_id INTEGER NOT NULL REFERENCES hubs(id),
+        from_addr TEXT NOT NULL COLLATE NOCASE,
+        from_name TEXT,
+        member_id INTEGER REFERENCES members(id) ON DELETE CASCADE,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        message_id TEXT,
+        state TEXT NOT NULL
+            CHECK (state IN ('confirming', 'held', 'approved', 'rejected', 'expired')),
+        decided_by TEXT,
+        decided_at TEXT,
+        send_id INTEGER REFERENCES sends(id),
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX hub_posts_hub ON hub_posts(hub_id, state);
+
+    -- One row per digest made for a hub; each event or post goes in one digest only.
+    CREATE TABLE digests (
+        id INTEGER PRIMARY KEY,
+        hub_id INTEGER NOT NULL REFERENCES hubs(id),
+        send_id INTEGER REFERENCES sends(id),
+        items INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX digests_hub ON digests(hub_id, created_at);
+    CREATE TABLE digest_items (
+        digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
+        item TEXT NOT NULL CHECK (item IN ('event', 'post')),
+        item_id INTEGER NOT NULL,
+        UNIQUE (item, item_id)
+    ) STRICT;
+
+    CREATE TABLE bulletins (
+        id INTEGER PRIMARY KEY,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        audience_size INTEGER NOT NULL,
+        requested_by TEXT NOT NULL COLLATE NOCASE,
+        message_id TEXT,
+        state TEXT NOT NULL DEFAULT 'awaiting'
+            CHECK (state IN ('awaiting', 'approved', 'rejected', 'expired')),
+        send_id INTEGER UNIQUE REFERENCES sends(id),
+        reported_pct INTEGER NOT NULL DEFAULT 0,    -- the last progress step reported
+        quota_deferred INTEGER NOT NULL DEFAULT 0,  -- most deliveries left waiting for quota
+        created_at TEXT NOT NULL,
+        approved_at TEXT,
+        finished_at TEXT
+    ) STRICT;
+    """)
+
+
 @dataclass(frozen=True, slots=True)
 class MigrationStatus:
     applied: list[tuple[str, str]]   # (name, applied_at)

@@ -61,32 +61,61 @@ _AREA_SQL = ("(CASE WHEN substr(upper(m.postcode), 2, 1) GLOB '[A-Z]' "
 
 
 def resolve_audience(db: sqlite_utils.Database, spec: str) -> Audience:
-    """``all`` | ``hub:SLUG`` | ``region:NAME`` -> the active members it means.
+    """``all`` | ``hub:SLUG`` | ``region:NAME``, or several joined by commas -> the members.
 
     A region (``lists.regions``: "North West", "Scotland", ...) holds the members
-    whose postcode area lies in it, whichever hub they belong to.
+    whose postcode area lies in it, whichever hub they belong to. Several hubs or
+    regions (``hub:leeds, hub:york``) mean anyone in any of them; a part
+    ``delivery:each`` or ``delivery:digest`` keeps only members who chose that way
+    of getting their hub's mail (``hub:leeds, delivery:each``).
     """
     base = "SELECT m.id, m.email, m.name FROM members m WHERE m.state = 'active'"
-    spec = spec.strip()
+    parts = [p.strip() for p in spec.split(",") if p.strip()]
+    if not parts:
+        raise AudienceError("the audience is empty: use all, hub:SLUG or region:NAME")
+    delivery = [p for p in parts if p.startswith("delivery:")]
+    groups = [_group(db, p) for p in parts if not p.startswith("delivery:")]
+    if not groups:
+        raise AudienceError(f"audience {spec!r} names no hub, region or all")
+    sql, params = base, []
+    if not any(g.sql == "" for g in groups):
+        sql += " AND (" + " OR ".join(g.sql for g in groups) + ")"
+        params = [v for g in groups for v in g.params]
+    for part in delivery:
+        mode = part.partition(":")[2].strip()
+        if mode not in ("each", "digest"):
+            raise AudienceError(f"{part!r}: delivery is each or digest")
+        sql += " AND m.delivery = ?"
+        params.append(mode)
+    hub_ids = {g.hub_id for g in groups}
+    label = "; ".join(g.label for g in groups)
+    for part in delivery:
+        label += (" who get each message" if part.endswith("each") else
+                  " who read the digest")
+    return Audience(label, sql, tuple(params),
+                    hub_id=hub_ids.pop() if len(hub_ids) == 1 and len(groups) == 1 else None)
+
+
+def _group(db: sqlite_utils.Database, spec: str) -> Audience:
+    """One ``all``/``hub:``/``region:`` part as a condition on ``m`` (``""``: everyone)."""
     if spec == "all":
-        return Audience("all active members", base)
+        return Audience("all active members", "")
     kind, _, value = spec.partition(":")
     value = value.strip()
-    if kind == "hub" and value:
+    if kind.strip() == "hub" and value:
         rows = list(db.query("SELECT id, name FROM hubs WHERE slug = ?", [value]))
         if not rows:
             raise AudienceError(f"no hub with the slug {value!r} (see hubs.toml)")
-        return Audience(f"members of {rows[0]['name']}", base + " AND m.hub_id = ?",
-                        (rows[0]["id"],), hub_id=rows[0]["id"])
-    if kind == "region" and value:
+        return Audience(f"members of {rows[0]['name']}", "m.hub_id = ?", (rows[0]["id"],),
+                        hub_id=rows[0]["id"])
+    if kind.strip() == "region" and value:
         region = find_region(value)
         if region is None:
             raise AudienceError(f"no region called {value!r}; regions are: "
                                 + ", ".join(REGIONS))
         codes = sorted(a.code for a in areas().values() if a.region == region)
         marks = ", ".join("?" for _ in codes)
-        return Audience(f"members in {region}", base + f" AND {_AREA_SQL} IN ({marks})",
-                        tuple(codes))
+        return Audience(f"members in {region}", f"{_AREA_SQL} IN ({marks})", tuple(codes))
     raise AudienceError(f"unknown audience {spec!r}: use all, hub:SLUG or region:NAME")
 
 
@@ -107,6 +136,7 @@ class NewSend:
     audience: str
     requested_by: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    origin: str | None = None       # "bulletin:7": what the send is for (unique)
 
     def __post_init__(self) -> None:
         if self.kind not in SEND_KINDS:
@@ -117,14 +147,16 @@ def create(db: sqlite_utils.Database, new: NewSend, now: datetime) -> int:
     """Create the send and one queued delivery per member of its audience; return its id.
 
     Joins the caller's transaction. Each address gets one delivery, however many
-    member rows share it.
+    member rows share it. A second send with the same ``origin`` raises
+    ``sqlite3.IntegrityError`` (one send per bulletin, event or post).
     """
     audience = resolve_audience(db, new.audience)
     cur = db.execute(
         "INSERT INTO sends (kind, template, subject, body, context, audience, hub_id, "
-        "requested_by, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?)",
+        "requested_by, state, created_at, origin) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?, ?)",
         [new.kind, new.template, new.subject, new.body, json.dumps(dict(new.context)),
-         new.audience, audience.hub_id, new.requested_by, iso(now)])
+         new.audience, audience.hub_id, new.requested_by, iso(now), new.origin])
     send_id = int(cur.lastrowid or 0)
     db.execute(
         "INSERT OR IGNORE INTO deliveries (send_id, member_id, to_addr, to_name, next_attempt_at)"

@@ -13,6 +13,10 @@ Bulletins, digests and ``ftm send`` all use this API::
     send_id = create_send(db, NewSend("bulletin", "network/bulletin", subject, body,
                                       "all", "steering@..."), now)
     report = BulkSender(db, relay, composer, send_id).run()
+
+A send whose context has ``ics`` carries that event's invitation (``mailer.ics``).
+The daemon gives a run a *deadline* and a *should_stop* check, so one long send
+never holds up the other jobs and a SIGTERM stops it between chunks.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from lists.store import transaction
 from mailer.compose import Composer, Hub
 from mailer.config import RelayConfig
 from mailer.deliver import UNSUB_TTL, Engine, Job, RunReport, chunk_size
+from mailer.ics import attachments_for
 from mailer.personalise import Skeleton
 from mailer.render import Rendered, variables
 from mailer.throttle import RetryPolicy
@@ -105,7 +110,8 @@ class BulkSender:
                  send_id: int, clock: Callable[[], datetime] = utcnow,
                  policy: RetryPolicy | None = None, rng: random.Random | None = None,
                  progress: Callable[[RunReport], None] | None = None,
-                 runner: str | None = None) -> None:
+                 runner: str | None = None, deadline: datetime | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> None:
         self.db = db
         self.relay = relay
         self.composer = composer
@@ -115,6 +121,8 @@ class BulkSender:
         self.rng = rng
         self.progress = progress
         self.runner = runner or runner_id()
+        self.deadline = deadline          # claim nothing new after this (the daemon's budget)
+        self.should_stop = should_stop    # True when the daemon is stopping (SIGTERM)
         self._beat: datetime | None = None
 
     def hub(self, send: SendRow) -> Hub | None:
@@ -177,8 +185,12 @@ class BulkSender:
         c = self.composer
         relay = self.relay
         chunk = chunk_size(relay)
+        attachments = attachments_for(send.context)   # the same file for everyone
         while not engine.stop.is_set():
             now = self.clock()
+            if (self.deadline is not None and now >= self.deadline) or (
+                    self.should_stop is not None and self.should_stop()):
+                return
             with transaction(self.db):
                 room = relays.available(self.db, relay.name, relay.daily_quota, now)
                 rows = sends.claim(self.db, self.send_id, now, min(chunk, room))
@@ -196,7 +208,8 @@ class BulkSender:
                 words = skeleton.fill(row.to_name or "", row.to_addr, mailto, url)
                 env, message_id = c.envelope(ref="d", row_id=row.id, kind=send.kind,
                                              to_addr=row.to_addr, to_name=row.to_name,
-                                             words=words, token=tok, hub=hub, now=now)
+                                             words=words, token=tok, hub=hub, now=now,
+                                             attachments=attachments)
                 job = Job(row.id, row.attempts, env, message_id, now)
                 if not await engine.put(job):
                     engine.give_back([job], engine.report.stopped or "not sent",

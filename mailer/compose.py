@@ -24,7 +24,7 @@ from lists.msgid import Kind, make_message_id, verp_address
 from lists.outbox import LIST_KINDS
 from mailer.config import Identity
 from mailer.dkim import Signer
-from mailer.mime import Body, MessageFactory, Personal, list_id, list_unsubscribe
+from mailer.mime import Attachment, Body, MessageFactory, Personal, list_id, list_unsubscribe
 from mailer.render import Renderer, variables
 from mailer.smtp import Envelope
 
@@ -110,12 +110,14 @@ class Composer:
     def envelope(self, *, ref: Kind, row_id: int, kind: str, to_addr: str,
                  to_name: str | None, words: Body, token: str | None, hub: Hub | None,
                  now: datetime, in_reply_to: str | None = None,
-                 reply_to: str | None = None) -> tuple[Envelope, str]:
+                 reply_to: str | None = None,
+                 attachments: tuple[Attachment, ...] = ()) -> tuple[Envelope, str]:
         """The envelope and bytes for one message, and its Message-ID.
 
         *reply_to* replaces the network's Reply-To for this message only, and must be
         one of the network's own sub-addresses (a confirm or erase token address), so
-        that a plain "reply" carries the token back.
+        that a plain "reply" carries the token back. *attachments* follow the words
+        (an event's invitation: ``mailer.ics.attachments_for``).
         """
         i = self.identity
         message_id = make_message_id(i.key, ref, row_id, i.message_id_domain)
@@ -127,7 +129,7 @@ class Composer:
             one_click=listy and bool(url),
             in_reply_to=in_reply_to if kind == "reply" or in_reply_to else None,
             reply_to=reply_to if reply_to and self.is_own(reply_to) else None)
-        data = self.factory(kind, hub).build(personal, words, now)
+        data = self.factory(kind, hub).build(personal, words, now, attachments)
         if self.signer is not None:
             data = self.signer.sign(data)
         return Envelope(self.sender(ref, row_id), to_addr, data), message_id

@@ -36,6 +36,7 @@ from lists.outbox import OutboxRow, Result
 from lists.store import transaction
 from mailer.compose import Composer, Hub, wants_token
 from mailer.config import RelayConfig
+from mailer.ics import attachments_for
 from mailer.mime import encode
 from mailer.render import TemplateError
 from mailer.smtp import (
@@ -415,5 +416,6 @@ class OutboxDeliverer:
         env, message_id = c.envelope(ref="o", row_id=row.id, kind=row.kind, to_addr=row.to_addr,
                                      to_name=row.to_name, words=words, token=token, hub=hub,
                                      now=now, in_reply_to=row.in_reply_to,
-                                     reply_to=str(row.context.get("reply_to") or "") or None)
+                                     reply_to=str(row.context.get("reply_to") or "") or None,
+                                     attachments=attachments_for(row.context))
         return Job(row.id, row.attempts, env, message_id, now)

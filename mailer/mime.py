@@ -128,6 +128,30 @@ def encode(subject: str, text: str, html: str | None) -> Body:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message: ``text/calendar`` for an event, say. Encoded base64.
+
+    *params* are extra Content-Type parameters (``{"method": "PUBLISH"}``).
+    """
+
+    content_type: str
+    filename: str
+    data: bytes
+    params: tuple[tuple[str, str], ...] = ()
+
+    def part(self) -> bytes:
+        """The MIME part's headers and base64 body (lines of 76 characters, CRLF)."""
+        name = re.sub(r'[^A-Za-z0-9._-]+', "-", self.filename) or "attachment"
+        extra = "".join(f'; {k}={v}' for k, v in self.params)
+        if self.content_type.startswith("text/"):
+            extra = '; charset="utf-8"' + extra
+        head = (f'Content-Type: {self.content_type}{extra}; name="{name}"\r\n'
+                f'Content-Disposition: attachment; filename="{name}"\r\n'
+                "Content-Transfer-Encoding: base64\r\n\r\n")
+        return head.encode("ascii") + base64.encodebytes(self.data).replace(b"\n", b"\r\n")
+
+
+@dataclass(frozen=True, slots=True)
 class Personal:
     """The headers that differ per message."""
 
@@ -166,8 +190,13 @@ class MessageFactory:
             self._date = format_datetime(now.astimezone(UTC).replace(microsecond=0))
         return self._date
 
-    def build(self, p: Personal, body: Body, now: datetime) -> bytes:
-        """The whole message as bytes with CRLF line endings."""
+    def build(self, p: Personal, body: Body, now: datetime,
+              attachments: tuple[Attachment, ...] = ()) -> bytes:
+        """The whole message as bytes with CRLF line endings.
+
+        With *attachments*, a ``multipart/mixed`` holds the words (text, or the
+        text/HTML alternative) first and then each attachment.
+        """
         head = [f"Date: {self._date_header(now)}", f"Message-ID: {p.message_id}",
                 f"To: {address(p.to_name, p.to_addr)}", header_text("Subject", body.subject)]
         reply_to = p.reply_to or self._reply_to
@@ -182,13 +211,26 @@ class MessageFactory:
             if p.one_click:
                 head.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
         top = (self._common + "\r\n".join(head) + "\r\n").encode("utf-8")
+        words = self._words(body)
+        if not attachments:
+            return top + words
+        mixed = (self._boundary + "_m").encode()
+        out = [top, b'Content-Type: multipart/mixed; boundary="', mixed, b'"\r\n\r\n',
+               b"--", mixed, b"\r\n", words]
+        for a in attachments:
+            out += [b"\r\n--", mixed, b"\r\n", a.part()]
+        out += [b"\r\n--", mixed, b"--\r\n"]
+        return b"".join(out)
+
+    def _words(self, body: Body) -> bytes:
+        """The text part, or the text/HTML alternative, with its own Content-Type."""
         if body.html is None:
-            return b"".join((top, b'Content-Type: text/plain; charset="utf-8"\r\n'
+            return b"".join((b'Content-Type: text/plain; charset="utf-8"\r\n'
                              b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
                              body.text, b"\r\n"))
         b = self._boundary.encode()
         return b"".join((
-            top, b'Content-Type: multipart/alternative; boundary="', b, b'"\r\n\r\n',
+            b'Content-Type: multipart/alternative; boundary="', b, b'"\r\n\r\n',
             b"--", b, b'\r\nContent-Type: text/plain; charset="utf-8"\r\n'
             b"Content-Transfer-Encoding: quoted-printable\r\n\r\n", body.text,
             b"\r\n--", b, b'\r\nContent-Type: text/html; charset="utf-8"\r\n'
