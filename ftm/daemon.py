@@ -209,9 +209,10 @@ def assemble(app: App, processor: Processor | None,
     if s.receiver.enabled and processor is not None:
         tasks.append(Task("receiver", Receiver(receiver_config(s), processor)))
     sched_db = open_db(s.store.path, s.store.busy_timeout_ms)
+    stop = threading.Event()   # shared with the jobs: a long bulk send stops between chunks
     tasks.append(Task("scheduler", Scheduler(
-        list(jobs) if jobs is not None else build_jobs(app, sched_db))))
-    return Daemon(tasks)
+        list(jobs) if jobs is not None else build_jobs(app, sched_db, stop))))
+    return Daemon(tasks, stop=stop)
 
 
 def run(app: App, once: bool = False) -> int:

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(Exception):
@@ -121,6 +122,15 @@ class LimitsSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ListsSettings:
+    approval_ttl_days: int = _s(7, "days an approval code (bulletin, event, post) stays valid",
+                                minimum=1)
+    bulk_run_seconds: int = _s(40, "seconds one run of the bulk-send job may take before the "
+                                   "other jobs get their turn (it resumes 10 s later)",
+                               minimum=5)
+
+
+@dataclass(frozen=True, slots=True)
 class AuthSettings:
     authserv_id: str = _s("", "the authserv-id of your own mail provider's "
                               "Authentication-Results (e.g. mx.google.com); empty: trust none")
@@ -148,6 +158,7 @@ SECTIONS: dict[str, type] = {
     "store": StoreSettings,
     "paths": PathsSettings,
     "limits": LimitsSettings,
+    "lists": ListsSettings,
     "auth": AuthSettings,
     "dkim": DkimSettings,
     "log": LogSettings,
@@ -223,6 +234,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     paths: PathsSettings = field(default_factory=PathsSettings)
     limits: LimitsSettings = field(default_factory=LimitsSettings)
+    lists: ListsSettings = field(default_factory=ListsSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     dkim: DkimSettings = field(default_factory=DkimSettings)
     log: LogSettings = field(default_factory=LogSettings)
@@ -379,6 +391,11 @@ def _check_coherent(s: Settings, where: str) -> None:
     if s.network.delimiter in addr.split("@")[0]:
         raise ConfigError(f"{where}: [network] address: must not contain the sub-address "
                           f"delimiter {s.network.delimiter!r}")
+    try:
+        ZoneInfo(s.network.timezone)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigError(f"{where}: [network] timezone: {s.network.timezone!r} is not a time "
+                          "zone (like Europe/London)") from None
     if s.network.base_url and not s.network.base_url.startswith("https://"):
         raise ConfigError(f"{where}: [network] base_url: expected an https:// URL, "
                           f"got {s.network.base_url!r}")

@@ -86,6 +86,7 @@ def _classify(p: Parsed, ctx: Context) -> Classification:
         token_action=token_route.action if token_route else None,
         reply_to_ours=p.reply_to_ours if p.reply_to_ours is not None
         else (bounce.outbox_id if bounce else None),
+        reply_to_delivery=p.reply_to_delivery,
         hub_slug=hub.value if hub else None,
         to_bulletin=p.route("bulletin") is not None,
         auto_submitted=bool(auto) and not auto.startswith("no"),

@@ -7,32 +7,43 @@ membership, whatever its words say.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from inbox import answers
+from inbox import event as event_mod
 from inbox.context import Context
 from inbox.result import Classification
-from inbox.routes import is_ours
+from inbox.routes import is_ours, route
+from inbox.rules import bare_subject
 from lists.commands import (
+    Approve,
     Bounce,
+    BulletinDraft,
     Command,
     Commit,
     Erase,
+    EventNotice,
+    Going,
     Help,
+    HubPost,
     Ignore,
     Join,
     Leave,
     Move,
     Origin,
     Review,
+    SetDelivery,
     Status,
 )
 from lists.policy import Policy
 
 MACHINE_LOCALS = ("mailer-daemon", "postmaster", "no-reply", "noreply", "donotreply",
                   "do-not-reply", "bounce", "bounces")
-# Intents the hub-list features handle; until then a person sees them in review.
+# Intents the hub lists handle (lists.listmail).
 LIST_INTENTS = ("event", "bulletin", "hub_post")
+# what a delivery-mode request or a "going" may be read as by the classifier
+_SHORT_ANSWER_INTENTS = ("review", "help", "hub_post", "join", "commit", "status")
 
 
 def _is_machine_sender(addr: str) -> bool:
@@ -86,6 +97,9 @@ def to_command(c: Classification, received_via: str, policy: Policy, ctx: Contex
         return Erase(origin)
     if c.token_action == "unsub" and c.token and intent not in ("erase",):
         return Leave(origin)
+    listed = _list_command(c, replace(origin, email=sender), ctx, replied)
+    if listed is not None:
+        return listed
     if replied is not None and replied.template == "member/ask-postcode" and c.postcode \
             and intent in ("review", "join", "help", "move", "commit", "status"):
         if replied.context.get("moving"):
@@ -110,7 +124,46 @@ def to_command(c: Classification, received_via: str, policy: Policy, ctx: Contex
             return Status(origin)
         case "help":
             return Help(origin)
-        case _ if intent in LIST_INTENTS:
-            return Review(origin, f"{intent.replace('_', ' ')} for a hub list", intent)
     reason = "; ".join(c.reasons) if c.reasons else "could not tell what the message asks"
     return Review(origin, reason, intent)
+
+
+def _approval_token(c: Classification, ctx: Context, replied: Replied | None) -> str | None:
+    """The approval code a message answers: in its To address, or in our mail it replies to."""
+    if c.token_action == "approve" and c.token:
+        return c.token
+    if replied is not None and replied.context.get("reply_to"):
+        r = route(str(replied.context["reply_to"]), ctx)
+        if r is not None and r.action == "approve":
+            return r.value
+    return None
+
+
+def _list_command(c: Classification, origin: Origin, ctx: Context,
+                  replied: Replied | None) -> Command | None:
+    """The hub-list command a message asks for, or None. *origin*'s address is From's."""
+    intent = c.intent
+    token = _approval_token(c, ctx, replied)
+    if token is not None and intent not in ("leave", "erase"):
+        return Approve(origin, token, answers.approval_answer(c.body))
+    if intent in _SHORT_ANSWER_INTENTS:
+        if c.reply_to_delivery is not None and answers.is_going(c.body):
+            return Going(origin, c.reply_to_delivery)
+        mode = answers.delivery_choice(c.body) if len(c.body) < 1500 else None
+        if mode is not None:
+            return SetDelivery(origin, mode)
+    subject = bare_subject(c.subject) or "(no subject)"
+    if intent == "bulletin":
+        audience, body = answers.audience(c.body)
+        return BulletinDraft(origin, subject, body, audience)
+    event = c.event
+    if intent == "hub_post" and c.hub_slug and answers.labelled_event(c.body):
+        event = event_mod.extract(c.body, subject, c.date or ctx.now)
+    if intent in ("event", "hub_post") and event is not None and event.status != "cancelled":
+        return EventNotice(origin, c.hub_slug, event.title or subject, c.body, event.date,
+                           event.start, event.end, event.venue, event.venue_postcode)
+    if intent in ("event", "hub_post") and c.hub_slug:
+        return HubPost(origin, c.hub_slug, subject, c.body, c.name)
+    if intent in LIST_INTENTS:
+        return Review(origin, f"{intent.replace('_', ' ')} that names no hub", intent)
+    return None

@@ -24,7 +24,7 @@ from types import MappingProxyType
 
 from inbox import decode, quotes
 from inbox.context import Context
-from inbox.routes import TOKEN_ACTIONS, Route, outbox_id, outbox_ids, route
+from inbox.routes import TOKEN_ACTIONS, Route, delivery_id, outbox_id, outbox_ids, route
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class Parsed:
     oversized: bool = False
     routes: tuple[Route, ...] = ()
     reply_to_ours: int | None = None
+    reply_to_delivery: int | None = None   # a delivery of a bulk send of ours (list mail)
     defects: tuple[str, ...] = ()
     message: Message | None = field(default=None, compare=False, repr=False)
 
@@ -125,6 +126,8 @@ def _parsed(msg: Message, raw: bytes, ctx: Context, oversized: bool,
     references = tuple(_MSGID.findall(get("references")))
     ours = [i for i in (outbox_id(m, ctx) for m in (in_reply_to, *reversed(references)))
             if i is not None]
+    lists = [i for i in (delivery_id(m, ctx) for m in (in_reply_to, *reversed(references)))
+             if i is not None]
     routes = tuple(r for r in (route(a, ctx) for a in recipients) if r)
     text, html_only, attachments = ("", False, 0) if oversized else _body(msg, defects)
     split = quotes.split(text)
@@ -163,6 +166,7 @@ def _parsed(msg: Message, raw: bytes, ctx: Context, oversized: bool,
         oversized=oversized,
         routes=routes,
         reply_to_ours=ours[0] if ours else None,
+        reply_to_delivery=lists[0] if lists else None,
         defects=tuple(defects),
         message=msg,
     )

@@ -24,7 +24,8 @@ class Classification:
 
     ``email`` is the person the message is about (for a bounce: the failed recipient);
     ``token``/``token_action`` come from one of our sub-addresses (``+confirm-TOKEN``);
-    ``reply_to_ours`` is the outbox id of our mail this answers; ``auto_submitted`` is
+    ``reply_to_ours`` is the outbox id of our mail this answers (``reply_to_delivery``
+    the delivery, when it answers list mail of ours); ``auto_submitted`` is
     True for any RFC 3834 ``Auto-Submitted`` other than ``no``.
     """
 
@@ -39,6 +40,7 @@ class Classification:
     token: str | None = None
     token_action: str | None = None
     reply_to_ours: int | None = None
+    reply_to_delivery: int | None = None
     hub_slug: str | None = None
     to_bulletin: bool = False
     auto_submitted: bool = False

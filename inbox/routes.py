@@ -77,6 +77,18 @@ def outbox_id(message_id: str, ctx: Context) -> int | None:
     return None
 
 
+def delivery_id(message_id: str, ctx: Context) -> int | None:
+    """The delivery of a bulk send a Message-ID of ours names (``<ftm.d7.HMAC@DOMAIN>``).
+
+    Only with ``ctx.key`` set, and only when the HMAC verifies: a reply naming it
+    proves the writer had that copy of the list mail.
+    """
+    if not ctx.key or not message_id:
+        return None
+    refs = [r.row_id for r in find_references(message_id, ctx.key) if r.kind == "d"]
+    return refs[0] if refs else None
+
+
 def outbox_ids(text: str, ctx: Context) -> list[int]:
     """Every outbox id named by a Message-ID of ours anywhere in *text*, in order."""
     if ctx.key:

@@ -101,4 +101,71 @@ class Review:
     details: dict[str, str] = field(default_factory=dict)
 
 
-Command = Join | Commit | Leave | Erase | Move | Status | Help | Bounce | Ignore | Review
+# --- the hub lists (lists.listmail) ----------------------------------------------------
+# ``origin.email`` is the address in From: roles are looked up by it, and a role
+# acts only when ``origin.proof`` is "dkim" or an approval code comes back from it.
+
+@dataclass(frozen=True, slots=True)
+class EventNotice:
+    """An event mailed to a hub (or by an officer to the main address): fields as read."""
+
+    origin: Origin
+    hub_slug: str | None
+    title: str
+    details: str
+    date: str | None = None         # YYYY-MM-DD, local
+    start: str | None = None        # HH:MM, local
+    end: str | None = None
+    venue: str | None = None
+    venue_postcode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HubPost:
+    """A message for a hub's members, mailed to the hub's address."""
+
+    origin: Origin
+    hub_slug: str
+    subject: str
+    body: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BulletinDraft:
+    """A bulletin mailed to the bulletin address; ``audience`` as ``lists.sends`` reads it."""
+
+    origin: Origin
+    subject: str
+    body: str
+    audience: str = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Approve:
+    """An answer to an approval mail: its token, and "approve", "reject" or None (unclear)."""
+
+    origin: Origin
+    token: str
+    answer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Going:
+    """ "I'll be there": a reply to an event notice (``delivery_id`` names the copy)."""
+
+    origin: Origin
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetDelivery:
+    """A member's choice of hub mail: ``each`` message, or the ``digest``."""
+
+    origin: Origin
+    mode: str
+
+
+ListCommand = EventNotice | HubPost | BulletinDraft | Approve | Going | SetDelivery
+Command = (Join | Commit | Leave | Erase | Move | Status | Help | Bounce | Ignore | Review
+           | ListCommand)

@@ -20,19 +20,25 @@ from typing import Any
 
 import sqlite_utils
 
-from lists import erasure, members, officers, routing, tokens
+from lists import erasure, listmail, members, officers, routing, tokens
 from lists.commands import (
+    Approve,
     Bounce,
+    BulletinDraft,
     Command,
     Commit,
     Erase,
+    EventNotice,
+    Going,
     Help,
+    HubPost,
     Ignore,
     Join,
     Leave,
     Move,
     Origin,
     Review,
+    SetDelivery,
     Status,
 )
 from lists.members import Member
@@ -71,6 +77,8 @@ def run(db: sqlite_utils.Database, command: Command, now: datetime, policy: Poli
         case Help():
             r.reply(command.origin.email, "member/help", {})
             res = Result("help sent")
+        case EventNotice() | HubPost() | BulletinDraft() | Approve() | Going() | SetDelivery():
+            res = listmail.run(db, command, now, policy, r)
     return Result(res.action, res.folder, res.reason, res.member_id, len(r.queued),
                   tuple(r.held_back))
 

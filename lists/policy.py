@@ -20,6 +20,13 @@ class Policy:
     replies_per_day: int = 10
     signups_per_hour: int = 50
     trust_dkim_for_join: bool = False
+    # the hub lists (#8)
+    timezone: str = "Europe/London"            # events are written in local time
+    approval_ttl: timedelta = timedelta(days=7)  # how long an approval code works
+
+    @property
+    def domain(self) -> str:
+        return self.address.split("@", 1)[1]
 
     def sub_address(self, tag: str) -> str:
         local, domain = self.address.split("@", 1)

