@@ -17,6 +17,7 @@ from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
 from ftm.commands import deliver as deliver_cmd
 from ftm.commands import demo as demo_cmd
+from ftm.commands import hublists as hublists_cmd
 from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
 from ftm.commands import officers as officers_cmd
@@ -56,6 +57,9 @@ COMMANDS: list[click.Command] = [
     hubs_cmd.hubs,
     members_cmd.members,
     officers_cmd.officers_group,
+    hublists_cmd.events_group,
+    hublists_cmd.posts_group,
+    hublists_cmd.bulletins_group,
     run_cmd.run,
     demo_cmd.demo,
     deliver_cmd.deliver,

@@ -11,7 +11,7 @@ from ftm.app import App
 
 @click.group()
 def members() -> None:
-    """Members: list them, look one up, explain their state."""
+    """Members: list them, look one up, explain their state, set their delivery."""
 
 
 @members.command("list")
@@ -41,6 +41,29 @@ def list_members(app: App, state: str | None, hub_slug: str | None, limit: int) 
                       r["hub"] or "(unassigned)", r["created_at"][:10])
     Console().print(table)
     click.echo(f"{len(rows)} member(s) shown")
+
+
+@members.command("set")
+@click.argument("address")
+@click.option("--delivery", type=click.Choice(["each", "digest"]), required=True,
+              help="each: every hub post and event as it is sent; digest: collected daily "
+                   "or weekly, as the hub chooses.")
+@click.pass_obj
+def set_member(app: App, address: str, delivery: str) -> None:
+    """Change how a member gets their hub's mail (members can also ask by email)."""
+    from lists import members as members_mod
+    from lists.clock import utcnow
+    from lists.listmail import change_delivery
+    from lists.store import transaction
+
+    db = app.db()
+    m = members_mod.find(db, address)
+    if m is None:
+        raise click.ClickException(f"there is no member {address} (ftm members list)")
+    with transaction(db):
+        change_delivery(db, m.id, delivery, utcnow(), "cli")
+    click.echo(f"{m.email} now gets " + ("each message" if delivery == "each" else
+                                          "the digest"))
 
 
 STATE_MEANING = {

@@ -58,7 +58,9 @@ def list_cmd(app: App, hub_slug: str | None, include_past: bool) -> None:
         rows = officers.current(app.db(), hub_slug, include_past)
     except OfficerError as e:
         raise click.ClickException(str(e)) from None
-    table = Table("hub", "role", "address", "name", "since", "until", "from")
+    table = Table()
+    for header in ("hub", "role", "address", "name", "since", "until", "from"):
+        table.add_column(header, no_wrap=header in ("address", "since"), overflow="fold")
     for o in rows:
         table.add_row(o.hub_slug or "(national)", o.role.replace("_", " "), o.email,
                       o.name or "", o.started_at[:10], (o.ended_at or "")[:10], o.source)
