@@ -24,6 +24,7 @@ class Rule:
     weight: float
     reason: str
     needles: tuple[str, ...] | None = None
+    anchored: bool = False  # starts with ^: can only match at the start of a line
 
 
 class Table(tuple[Rule, ...]):
@@ -50,9 +51,25 @@ def rules(*rows: tuple[str, float, str]) -> Table:
     out = []
     for source, weight, reason in rows:
         pattern = re.compile(source, re.M)  # ^ and $ also at the subject's end, see read()
-        found = needles(pattern)
-        out.append(Rule(pattern, weight, reason, tuple(found) if found else None))
+        found = _minimal(needles(pattern))
+        out.append(Rule(pattern, weight, reason, found, _anchored(pattern)))
     return Table(out)
+
+
+def _anchored(pattern: re.Pattern[str]) -> bool:
+    """The whole pattern starts with ``^`` (no top-level alternative escapes the anchor)."""
+    try:
+        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:
+        return False
+    return bool(items) and items[0] == (sre.AT, sre.AT_BEGINNING)
+
+
+def _minimal(found: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Drop needles that contain another: "join" present or not decides "joining" too."""
+    if not found:
+        return None
+    return tuple(n for n in found if not any(m != n and m in n for m in found))
 
 
 def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -144,7 +161,20 @@ def score(table: Table, text: str) -> tuple[float, list[str]]:
     for rule, mask in zip(table, table.masks, strict=True):
         if mask and not mask & seen:
             continue
-        if rule.pattern.search(text):
+        if rule.anchored:  # only line starts can match (the text has one line break at most)
+            hit = rule.pattern.match(text) or any(
+                rule.pattern.match(text, i + 1) for i in _line_breaks(text))
+        else:
+            hit = rule.pattern.search(text)
+        if hit:
             miss *= 1.0 - rule.weight
             reasons.append(rule.reason)
     return 1.0 - miss, reasons
+
+
+def _line_breaks(text: str) -> list[int]:
+    out, at = [], text.find("\n")
+    while at >= 0:
+        out.append(at)
+        at = text.find("\n", at + 1)
+    return out

@@ -136,7 +136,7 @@ ASSENT = rules(
      r"|happy to|deal|tak|oui|ja|si|sí|ie|do)\b", 0.8, "assents"),
     (r"\b(?:i confirm|confirmed|confirming|count me in|i'?m in|im in|i accept|i agree"
      r"|agreed|100%|yes please|absolutely|definitely|all good|happy to)\b", 0.8, "assents"),
-    (r"[\U0001F44D\U0001F44C\u270A\u2705\u2714]", 0.6, "assents with an emoji"),
+    ("(?:\U0001F44D|\U0001F44C|\u270A|\u2705|\u2714|\U0001F4AA)", 0.6, "assents with an emoji"),
 )
 
 LEAVE = rules(
