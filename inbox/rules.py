@@ -34,15 +34,12 @@ class Table(tuple[Rule, ...]):
     """
 
     needle_list: tuple[str, ...]
-    masks: tuple[int, ...]  # per rule: bits of its needles in needle_list; 0: always run
+    needle_sets: tuple[frozenset[str] | None, ...]  # per rule; None: always run
 
     def __new__(cls, items: tuple[Rule, ...] | list[Rule]) -> Table:
         table = super().__new__(cls, items)
-        distinct = sorted({n for r in table for n in (r.needles or ())})
-        index = {n: i for i, n in enumerate(distinct)}
-        table.needle_list = tuple(distinct)
-        table.masks = tuple(sum(1 << index[n] for n in r.needles) if r.needles else 0
-                            for r in table)
+        table.needle_list = tuple(sorted({n for r in table for n in (r.needles or ())}))
+        table.needle_sets = tuple(frozenset(r.needles) if r.needles else None for r in table)
         return table
 
 
@@ -150,22 +147,18 @@ def bare_subject(subject: str) -> str:
 
 def score(table: Table, text: str) -> tuple[float, list[str]]:
     """Noisy-OR of the weights of the matching rules, and their reasons."""
-    seen = 0
-    bit = 1
-    for needle in table.needle_list:
-        if needle in text:
-            seen |= bit
-        bit <<= 1
+    present = {n for n in table.needle_list if n in text}
     miss = 1.0
     reasons = []
-    for rule, mask in zip(table, table.masks, strict=True):
-        if mask and not mask & seen:
+    for rule, wanted in zip(table, table.needle_sets, strict=True):
+        if wanted is not None and wanted.isdisjoint(present):
             continue
+        hit: bool
         if rule.anchored:  # only line starts can match (the text has one line break at most)
-            hit = rule.pattern.match(text) or any(
+            hit = bool(rule.pattern.match(text)) or any(
                 rule.pattern.match(text, i + 1) for i in _line_breaks(text))
         else:
-            hit = rule.pattern.search(text)
+            hit = rule.pattern.search(text) is not None
         if hit:
             miss *= 1.0 - rule.weight
             reasons.append(rule.reason)
