@@ -109,8 +109,8 @@ def decode_words(value: str | None) -> str:
     """
     if not value:
         return ""
-    if value.isascii() and value.isprintable() and "=?" not in value:
-        return " ".join(value.split())
+    if value.isascii() and "=?" not in value:
+        return " ".join(value.translate(_CLEAN).split())
     value = _raw_to_str(str(value))
     if "=?" in value:
         try:
@@ -124,7 +124,8 @@ def decode_words(value: str | None) -> str:
     return " ".join(_WS.sub(" ", value).split())
 
 
-_SIMPLE = re.compile(r"^\s*([^\"(),;<>@]*?)\s*<([^<>\s,;\"]+@[^<>\s,;\"]+)>\s*$"
+_SIMPLE = re.compile(r"^\s*(?:\"((?:[^\"\\]|\\.)*)\"|([^\"(),;<>@]*?))\s*"
+                     r"<([^<>\s,;\"]+@[^<>\s,;\"]+)>\s*$"
                      r"|^\s*<?([^<>\s,;\"()]+@[^<>\s,;\"()]+)>?\s*$")
 _ANY_ADDR = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
@@ -149,15 +150,16 @@ def addresses(values: list[str]) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for value in raw:
         m = _SIMPLE.match(value)
-        if m is None:  # quoted names, comments, groups, lists: the full parser
+        if m is None:  # comments, groups, lists, odd quoting: the full parser
             try:
                 pairs.extend(getaddresses([value]))
             except Exception as e:  # an address header too broken to read: no address
                 log.debug("unreadable address header (%s)", type(e).__name__)
-        elif m.group(2):
-            pairs.append((m.group(1), m.group(2)))
+        elif m.group(3):
+            name = m.group(2) if m.group(1) is None else re.sub(r"\\(.)", r"\1", m.group(1))
+            pairs.append((name, m.group(3)))
         else:
-            pairs.append(("", m.group(3)))
+            pairs.append(("", m.group(4)))
     out = []
     for name, addr in pairs:
         addr = "".join(addr.split()).strip("<>")

@@ -133,7 +133,8 @@ def _parsed(msg: Message, raw: bytes, ctx: Context, oversized: bool,
         # a hub or bulletin address merely mentioned does not make this a post to it
         routes = tuple(r for r in (route(a, ctx) for a in _our_addresses_in(text, ctx))
                        if r and r.action in TOKEN_ACTIONS)
-    if not ours and msg.get_content_type() == "multipart/report":
+    content_type = msg.get_content_type()
+    if not ours and content_type == "multipart/report":
         ours = outbox_ids(text, ctx)
     return Parsed(
         message_id=_first_id(get("message-id")),
@@ -149,9 +150,9 @@ def _parsed(msg: Message, raw: bytes, ctx: Context, oversized: bool,
                                   if h in headers}),
         auth_results=tuple(decode.decode_words(v)
                            for v in headers.get("authentication-results", [])),
-        content_type=msg.get_content_type(),
-        report_type=(msg.get_param("report-type") or "").__str__().lower()
-        if msg.get_content_type() == "multipart/report" else "",
+        content_type=content_type,
+        report_type=str(msg.get_param("report-type") or "").lower()
+        if content_type == "multipart/report" else "",
         text=text,
         new=split.new,
         quoted=split.quoted,

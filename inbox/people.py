@@ -192,6 +192,9 @@ def choose_name(display: str, text: str) -> str | None:
     """
     shown = clean_display(display)
     person = shown if is_person_name(shown) else ""
+    words = person.split()
+    if len(words) >= 2 and all(len(w.strip(".")) > 1 for w in words):
+        return person  # a full name already: the text can only repeat or shorten it
     written = [*phrase_names(text), *signoff_names(text)]
     if person:
         fuller = [c for c in written if _compatible(c, person) and len(c.split()) >= 2
