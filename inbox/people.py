@@ -118,7 +118,7 @@ _CLOSING_PREFIX = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best
 
 # "... to your list. Thanks, Gill": a sign-off at the end of the last line.
 _INLINE_SIGNOFF = re.compile(r"(?i:thanks|thank you|cheers|regards|best|love|ta|many thanks)"
-                             r"[,!.]?\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})\W*$")
+                             r"[,!.]?\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})(?:,[^\n]*)?\W*$")
 
 
 def signoff_names(text: str) -> list[str]:
