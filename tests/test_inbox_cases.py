@@ -338,6 +338,9 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
                                        "Sally", subject="Membership form"), {"intent": "join"}),
     ("join where to send details", mail("Where do I send my details to join?"),
      {"intent": "join"}),
+    ("hub_post mentioning the principles commits nobody", mail(
+        "As members we are all committed to the principles, so come to the stall on Saturday!",
+        to=HUB), {"intent": "hub_post", "commitment": False}),
 ]
 
 
