@@ -237,19 +237,24 @@ def _walk(msg: Message) -> Iterator[tuple[Message, int, bool]]:
 _PARAM = re.compile(r';\s*([A-Za-z0-9_.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 
 
-def _params(part: Message) -> dict[str, str]:
-    """The Content-Type parameters of *part* (names lower-cased, quotes removed).
+def _type_and_params(part: Message) -> tuple[str, dict[str, str]]:
+    """The content type of *part* and its parameters (names lower-cased, quotes removed).
 
-    Read straight from the header: the few we use (charset, format, delsp, name) need no
-    RFC 2231 decoding, and email's own parameter parser is the slowest step here.
+    Read straight from the header, as ``get_content_type`` would (a malformed type is
+    text/plain); the few parameters we use (charset, format, delsp, name) need no RFC 2231
+    decoding, and email's own parameter parser is the slowest step here.
     """
     value = part.get("content-type")
     if not value:
-        return {}
+        return part.get_default_type(), {}
+    value = str(value)
+    ctype = value.split(";", 1)[0].strip().lower()
+    if ctype.count("/") != 1:
+        ctype = "text/plain"
     out: dict[str, str] = {}
-    for key, val in _PARAM.findall(str(value)):
+    for key, val in _PARAM.findall(value):
         out.setdefault(key.lower().rstrip("*"), val.strip('"').strip())
-    return out
+    return ctype, out
 
 
 def _body(msg: Message, defects: list[str]) -> tuple[str, bool, int]:
@@ -263,11 +268,10 @@ def _body(msg: Message, defects: list[str]) -> tuple[str, bool, int]:
     for part, _depth, enclosed in _walk(msg):
         if enclosed or part.is_multipart():
             continue
-        ctype = part.get_content_type()
+        ctype, params = _type_and_params(part)
         if ctype in ("message/delivery-status", "message/feedback-report",
                      "text/rfc822-headers", "message/rfc822-headers"):
             continue
-        params = _params(part)
         disp = str(part.get("content-disposition") or "").lower()
         if (disp.startswith("attachment") or "filename" in disp or "name" in params
                 or not ctype.startswith("text/")):
