@@ -12,6 +12,7 @@ import click
 
 from ftm import __version__
 from ftm.app import App, setup_logging
+from ftm.commands import classify as classify_cmd
 from ftm.commands import config as config_cmd
 from ftm.commands import db as db_cmd
 from ftm.commands import hubs as hubs_cmd
@@ -54,6 +55,7 @@ COMMANDS: list[click.Command] = [
     run_cmd.run,
     outbox_cmd.outbox,
     send_cmd.send,
+    classify_cmd.classify,
 ]
 for _command in COMMANDS:
     cli.add_command(_command)

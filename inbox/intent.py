@@ -1,0 +1,331 @@
+"""Deciding the intent: machine mail first, then our addresses, then what the person wrote.
+
+Order matters and is deliberate. A bounce or an ``Auto-Submitted`` message is machine
+mail whatever it says. An automatic reply recognised only by its words, or something
+that reads as spam, goes to review rather than being acted on when it also reads as a
+request. Mail to one of our sub-addresses is read in that light (a reply to the
+confirmation mail is a commitment unless it says otherwise). Everything else is scored
+by ``inbox.signals`` and decided by a fixed precedence: erase over leave, an
+organisation over a person, joining over asking how to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from inbox import bounce, machine
+from inbox import signals as sig
+from inbox.context import Context
+from inbox.event import looks_like_event
+from inbox.machine import AUTO_SUBJECT
+from inbox.parse import Parsed
+from inbox.result import ACTING
+from inbox.routes import addresses_in, is_ours
+from inbox.rules import bare_subject, flatten, score
+
+CONFIRM_SUBJECT = re.compile(r"\bplease confirm\b.{0,40}\bmembership\b|\bconfirm (?:your|my)"
+                             r" (?:membership|commitment)\b", re.I)
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw|odp|r)\s*:", re.I)
+_QUESTION = re.compile(r"\?")
+
+
+class _Scores(dict[str, float]):
+    """Each table is scored the first time its intent is asked for."""
+
+    def __init__(self, reading: Reading) -> None:
+        super().__init__()
+        self._reading = reading
+
+    def __missing__(self, name: str) -> float:
+        r = self._reading
+        value, r._why[name] = score(_TABLES[name], r.text)
+        self[name] = value
+        return value
+
+
+class _Why(dict[str, list[str]]):
+    def __init__(self, scores: _Scores) -> None:
+        super().__init__()
+        self._scores = scores
+
+    def __missing__(self, name: str) -> list[str]:
+        self._scores[name]  # noqa: B018 -- scoring fills in the reasons
+        return self[name]
+
+
+class Reading:
+    """What the person wrote, flattened, and its scores (each computed on first use)."""
+
+    def __init__(self, subject: str, body: str, full_subject: str = "") -> None:
+        self.subject = subject  # flattened subject for intent rules ("" when it is ours)
+        self.body = body  # flattened new text
+        self.full_subject = full_subject  # flattened subject, always
+        # one text, subject line first: the rules' ^ and $ (multi-line) anchor at either
+        self.text = f"{subject}\n{body}" if subject else body
+        self.scores = _Scores(self)
+        self._why = _Why(self.scores)
+        self._neg: float | None = None
+        self._assent: float | None = None
+
+    @property
+    def why(self) -> dict[str, list[str]]:
+        """The reasons behind each score."""
+        return self._why
+
+    def complete(self) -> dict[str, float]:
+        """Every table's score (for choosing the closest intent)."""
+        for name in _TABLES:
+            self.scores[name]  # noqa: B018 -- computes and caches
+        return self.scores
+
+    @property
+    def commit_neg(self) -> float:
+        """How surely the text makes a commitment partial, conditional or refused."""
+        if self._neg is None:
+            self._neg, self._why["not_commit"] = score(sig.NOT_COMMIT, self.body)
+        return self._neg
+
+    @property
+    def assent(self) -> float:
+        """How surely the text says yes (for replies to the confirmation mail)."""
+        if self._assent is None:
+            self._assent, _ = score(sig.ASSENT, self.body)
+        return self._assent
+
+    @property
+    def explicit_commit(self) -> bool:
+        return self.scores["commit"] >= 0.75 and self.commit_neg < 0.5
+
+    def top(self, *names: str) -> float:
+        return max(self.scores[n] for n in names)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    intent: str
+    confidence: float
+    reasons: tuple[str, ...]
+    confirm_reply: bool = False
+    third_party: bool = False
+
+
+_TABLES = {"join": sig.JOIN, "commit": sig.COMMIT, "leave": sig.LEAVE, "erase": sig.ERASE,
+           "move": sig.MOVE, "status": sig.STATUS, "help": sig.HELP, "org": sig.ORG}
+
+
+def read(p: Parsed) -> Reading:
+    """The flattened subject (unless it is ours) and new text; scores follow on demand."""
+    ours_subject = p.reply_to_ours is not None or bool(CONFIRM_SUBJECT.search(p.subject))
+    full = flatten(bare_subject(p.subject))
+    return Reading("" if ours_subject else full, flatten(p.new[:6000]), full)
+
+
+def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
+    """The intent of *p*, its confidence and the reasons that produced it."""
+    if p.oversized:
+        return _oversized(p)
+    b, b_why = bounce.looks_like_bounce(p, r.body)
+    if b >= 0.75:
+        return Decision("bounce", round(b, 3), ("a delivery failure report", *b_why))
+    a, a_why, by_header = machine.auto_reply(p, r.body)
+    if by_header:
+        return Decision("auto_reply", 0.97, ("an automatic message (RFC 3834)", *a_why))
+    if p.from_addr and is_ours(p.from_addr, ctx):
+        return Decision("auto_reply", 0.9, ("sent from our own address: never answered",))
+    # by wording alone: a reply (what out-of-office mail is) needs less than a fresh message
+    if a >= (0.6 if _is_reply(p) or AUTO_SUBJECT.search(p.subject) else 0.85):
+        acting = r.top("join", "leave", "erase", "move", "status", "commit")
+        if acting >= 0.85 and a < 0.85:
+            return Decision("review", 0.5, ("reads as an automatic reply but also as a request",
+                                            *a_why, *_best_why(r)))
+        return Decision("auto_reply", round(a, 3), ("an automatic reply by its content", *a_why))
+    confirm_reply = bool(p.route("confirm")) or (
+        p.reply_to_ours is not None and bool(CONFIRM_SUBJECT.search(p.subject)))
+    s, s_why = (0.0, []) if confirm_reply else machine.spam(p, r.full_subject + " . " + r.body)
+    if s >= 0.7 and not confirm_reply:
+        if r.top("join", "leave", "erase") >= 0.85 and s < 0.9:
+            return Decision("review", 0.5, ("reads as mass mail but also as a request", *s_why))
+        return Decision("spam", round(s, 3), ("unsolicited or mass mail", *s_why))
+    if p.route("unsub"):
+        if r.scores["erase"] >= 0.75:
+            return Decision("erase", 0.95, ("sent to our unsubscribe address",
+                                            *r.why["erase"]))
+        return Decision("leave", 0.95, ("sent to our unsubscribe address",))
+    if confirm_reply:
+        return _confirm_reply(r)
+    if p.route("bulletin") and not _is_reply(p):
+        return Decision("bulletin", 0.9, ("sent to the bulletin address",))
+    hub = p.route("hub")
+    if hub is not None:
+        return _hub(p, r, hub.value)
+    if CONFIRM_SUBJECT.search(p.subject) and _is_reply(p):
+        return Decision("review", 0.5, ("a reply to a confirmation mail that is not tied to one"
+                                        " we sent (no token, no reference)",
+                                        *_best_why(r)))
+    d = _free_text(p, r, ctx)
+    if s >= 0.5 and d.intent == "review" and r.top("join", "leave", "erase", "move", "status",
+                                                     "commit") < 0.5:
+        return Decision("spam", round(s, 3), ("probably unsolicited mail", *s_why))
+    if s >= 0.55 and d.intent in ACTING:
+        return Decision("review", 0.4, (f"reads as {d.intent} but also as mass mail", *s_why))
+    return d
+
+
+def _best_why(r: Reading) -> list[str]:
+    scores = r.complete()
+    best = max(scores, key=lambda k: scores[k])
+    return r.why.get(best, [])[:2] if r.scores[best] > 0 else []
+
+
+def _is_reply(p: Parsed) -> bool:
+    return bool(p.in_reply_to or p.reply_to_ours or _REPLY_SUBJECT.match(p.subject))
+
+
+def _oversized(p: Parsed) -> Decision:
+    a, a_why, by_header = machine.auto_reply(p, "")
+    if by_header:
+        return Decision("auto_reply", 0.9, ("an automatic message (RFC 3834)", *a_why))
+    b, b_why = bounce.looks_like_bounce(p, "")
+    if b >= 0.75:
+        return Decision("bounce", round(b, 3), ("a delivery failure report", *b_why))
+    return Decision("review", 0.0, (f"too large to read ({p.size} bytes)",))
+
+
+def _confirm_reply(r: Reading) -> Decision:
+    """A reply to our confirmation mail: assent unless it says otherwise."""
+    why = ("a reply to our confirmation mail",)
+    if r.scores["erase"] >= 0.75:
+        return Decision("erase", 0.9, (*why, *r.why["erase"]), confirm_reply=True)
+    if r.scores["leave"] >= 0.8 and r.scores["commit"] < 0.75:
+        return Decision("leave", 0.85, (*why, *r.why["leave"]), confirm_reply=True)
+    refuse, refuse_why = score(sig.REFUSE, r.body)
+    if refuse >= 0.5 and r.scores["commit"] < 0.75:
+        return Decision("review", 0.5, (*why, *refuse_why), confirm_reply=True)
+    if r.commit_neg >= 0.5:
+        return Decision("review", 0.5, (*why, "partial or conditional commitment",
+                                        *r.why["not_commit"]), confirm_reply=True)
+    if r.body and _QUESTION.search(r.body) and r.assent < 0.5 and r.scores["commit"] < 0.75:
+        return Decision("review", 0.5, (*why, "asks a question instead of confirming"),
+                        confirm_reply=True)
+    reasons = r.why["commit"] or (["assents"] if r.assent else
+                                  ["an empty reply counts as assent"] if not r.body else
+                                  ["a reply that raises no objection counts as assent"])
+    return Decision("commit", 0.92, (*why, *reasons), confirm_reply=True)
+
+
+def _hub(p: Parsed, r: Reading, slug: str) -> Decision:
+    """Mail to a hub address: an event notice, a post, or a member's own request."""
+    why = (f"sent to the hub address of {slug}",)
+    if r.scores["erase"] >= 0.8:
+        return Decision("erase", 0.85, (*why, *r.why["erase"]))
+    if r.scores["leave"] >= 0.88:
+        return Decision("leave", 0.85, (*why, *r.why["leave"]))
+    if r.scores["move"] >= 0.8 and _has_postcode_words(r.body):
+        return Decision("move", 0.8, (*why, *r.why["move"]))
+    if r.scores["status"] >= 0.85:
+        return Decision("status", 0.8, (*why, *r.why["status"]))
+    if r.scores["join"] >= 0.85 and p.reply_to_ours is None:
+        return Decision("join", 0.8, (*why, *r.why["join"]))
+    sent = (p.date.date() if p.date else None)
+    if sent is not None:
+        e, e_why = looks_like_event(p.new, bare_subject(p.subject), sent)
+        if e >= 0.7:
+            return Decision("event", round(e, 3), (*why, *e_why))
+    return Decision("hub_post", 0.8, (*why, "a message for the hub's members"))
+
+
+_POSTCODE_WORDS = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\b|\bpostcode\b|\baddress\b|\bhub\b")
+
+
+def _has_postcode_words(body: str) -> bool:
+    return bool(_POSTCODE_WORDS.search(body))
+
+
+def _other_addresses(p: Parsed, ctx: Context) -> list[str]:
+    return [a for a in addresses_in(p.new) if a != p.from_addr.lower() and not is_ours(a, ctx)]
+
+
+def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
+    """Mail to the main address: what the person's own words ask for."""
+    decided = _for_a_person(p, r, ctx) or _membership(r)
+    if decided is not None:
+        return decided
+    sc, why = r.scores, r.why
+    if p.date is not None:
+        e, e_why = looks_like_event(p.new, bare_subject(p.subject), p.date.date())
+        if e >= 0.85:
+            return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
+                                                          " address", *e_why))
+    if sc["help"] >= 0.6:
+        return Decision("help", round(sc["help"], 3), tuple(why["help"]))
+    if r.assent and len(r.body) < 60:
+        return Decision("review", 0.3, ("assent that answers nothing we sent",))
+    if sig.HOSTILE.search(r.body):
+        return Decision("review", 0.3, ("hostile message with no request",))
+    r.complete()
+    best = max(sc, key=lambda k: sc[k])
+    if sc[best] > 0:
+        return Decision("review", round(sc[best], 3),
+                        (f"no clear request (closest: {best})", *why[best][:2]))
+    return Decision("review", 0.1, ("no request we recognise",))
+
+
+def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
+    """Requests a person must handle: about someone else, press, casework, roles, addresses."""
+    body = r.body
+    third = sig.THIRD_PARTY.search(body)
+    if third:
+        if sig.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
+            return Decision("join", 0.75, ("signs up one other person and gives their details",),
+                            third_party=True)
+        return Decision("review", 0.5, ("a request about someone else",), third_party=True)
+    for pattern, reason in ((sig.PRESS, "a press or media enquiry"),
+                            (sig.OFFER, "an offer to serve as an officer"),
+                            (sig.ROLES, "about national roles or the steering group")):
+        if pattern.search(body) and r.top("erase", "leave") < 0.8:
+            return Decision("review", 0.5, (reason,))
+    if sig.CASEWORK.search(body) and r.top("erase", "leave", "join") < 0.8:
+        return Decision("review", 0.5, ("asks for help with a personal case",))
+    if r.explicit_commit and sig.ANOTHER_ADDRESS.search(body):
+        return Decision("review", 0.5, ("commits from an address other than the one that"
+                                        " joined",))
+    return None
+
+
+def _membership(r: Reading) -> Decision | None:
+    """Erase over leave, a hub change, an organisation over a person, then join, move, status."""
+    sc, why, body = r.scores, r.why, r.body
+    if sc["erase"] >= 0.75:
+        if r.top("join", "move") >= 0.85:
+            return Decision("review", 0.4, ("asks for erasure and for something else",
+                                            *why["erase"][:1]))
+        return Decision("erase", round(sc["erase"], 3), tuple(why["erase"]))
+    if "changes hub" in why["move"]:
+        return Decision("move", round(sc["move"], 3), tuple(why["move"]))
+    leaving = "says they are leaving" in why["leave"]
+    if sig.SETTINGS.search(body) and sc["join"] < 0.6 and not leaving:
+        return Decision("review", 0.5, ("asks to change how their mail is delivered",))
+    if sc["leave"] >= 0.75:
+        if sig.KEEP_MEMBER.search(body) and not leaving:
+            return Decision("review", 0.5, ("asks to change what they receive, not to leave",
+                                            *why["leave"]))
+        if sc["join"] >= 0.8:
+            return Decision("review", 0.4, ("asks both to join and to leave",))
+        return Decision("leave", round(sc["leave"], 3), tuple(why["leave"]))
+    if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit):
+        return Decision("org_join", round(max(sc["org"], 0.7), 3), tuple(why["org"]))
+    if sc["join"] >= 0.6 or r.explicit_commit:
+        reserved, reserved_why = score(sig.RESERVATIONS, body)
+        if (r.commit_neg >= 0.5 and sc["commit"] >= 0.5) or reserved >= 0.85:
+            return Decision("review", 0.5, ("partial or conditional commitment",
+                                            *why["not_commit"], *reserved_why))
+        if r.explicit_commit:
+            conf = 0.9 if sc["join"] >= 0.6 else 0.75
+            return Decision("join_commit", conf, (*why["join"], *why["commit"]))
+        return Decision("join", round(sc["join"], 3), tuple(why["join"]))
+    if sc["move"] >= 0.7:
+        return Decision("move", round(sc["move"], 3), tuple(why["move"]))
+    if sc["status"] >= 0.7:
+        return Decision("status", round(sc["status"], 3), tuple(why["status"]))
+    return None

@@ -1,0 +1,173 @@
+"""The rule engine: weighted patterns, literal prefilters derived from them, noisy-OR scores.
+
+A table is a tuple of ``Rule(pattern, weight, reason)``. ``score(table, text)`` runs on
+*flattened* text (``flatten``: lower case, straight quotes, single spaces) and returns
+the noisy-OR of the weights of the rules that match, with their reasons. Each rule
+carries the literals one of which any match must contain (derived from the pattern
+itself), so a rule whose literals are absent is skipped without running its regex.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A weighted pattern; ``needles`` are literals one of which every match starts with."""
+
+    pattern: re.Pattern[str]
+    weight: float
+    reason: str
+    needles: tuple[str, ...] | None = None
+    anchored: bool = False  # starts with ^: can only match at the start of a line
+
+
+class Table(tuple[Rule, ...]):
+    """Rules scored together; every distinct needle of the table is looked for once.
+
+    A rule whose needles all miss cannot match and is skipped without running its regex.
+    """
+
+    needle_list: tuple[str, ...]
+    needle_sets: tuple[frozenset[str] | None, ...]  # per rule; None: always run
+
+    def __new__(cls, items: tuple[Rule, ...] | list[Rule]) -> Table:
+        table = super().__new__(cls, items)
+        table.needle_list = tuple(sorted({n for r in table for n in (r.needles or ())}))
+        table.needle_sets = tuple(frozenset(r.needles) if r.needles else None for r in table)
+        return table
+
+
+def rules(*rows: tuple[str, float, str]) -> Table:
+    """A table of rules from ``(pattern, weight, reason)`` rows."""
+    out = []
+    for source, weight, reason in rows:
+        pattern = re.compile(source, re.M)  # ^ and $ also at the subject's end, see read()
+        found = _minimal(needles(pattern))
+        out.append(Rule(pattern, weight, reason, found, _anchored(pattern)))
+    return Table(out)
+
+
+def _anchored(pattern: re.Pattern[str]) -> bool:
+    """The whole pattern starts with ``^`` (no top-level alternative escapes the anchor)."""
+    try:
+        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:
+        return False
+    return bool(items) and items[0] == (sre.AT, sre.AT_BEGINNING)
+
+
+def _minimal(found: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Drop needles that contain another: "join" present or not decides "joining" too."""
+    if not found:
+        return None
+    return tuple(n for n in found if not any(m != n and m in n for m in found))
+
+
+def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literals one of which every match contains, or None when there are none.
+
+    ``\\b(?:i|we) (?:commit|pledge)`` can only match where ``commit`` or ``pledge``
+    occurs, and ``in`` finds that far faster than the regex engine (a leading ``\\b``
+    defeats the engine's own literal search). Derived from the pattern itself, so the
+    filter never changes what matches; the most selective required literals are used.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        found = _required(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # an internal parser we do not depend on: no filter, same result
+        return None
+    return tuple(sorted(found)) if found else None
+
+
+def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The most selective set of literals one of which any match of *items* contains."""
+    options: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            options.append({run})
+            run = ""
+        found: set[str] | None = None
+        if op is sre.BRANCH:
+            alts = [_required(list(alt)) for alt in av[1]]
+            if alts and all(alts):
+                found = set().union(*alts)  # type: ignore[arg-type]
+        elif op is sre.SUBPATTERN:
+            found = _required(list(av[-1]))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            found = _required(list(av[2]))
+        if found:
+            options.append(found)
+    if run:
+        options.append({run})
+    if not options:
+        return None
+    return max(options, key=_selectivity)
+
+
+# Fragments found in nearly every message: useless as needles when a rarer choice exists.
+_COMMON = frozenset({"the", "in", "to", "a", "i", "we", "you", "and", "is", "of", "on", "it",
+                     "for", "at", "me", "my", "?", "are", "re", "do", "can", "so", "be"})
+
+
+def _selectivity(option: set[str]) -> tuple[bool, int]:
+    """Rarer first: no common fragment and three letters or more, then the longer shortest."""
+    shortest = min(len(x.strip()) for x in option)
+    return (shortest >= 3 and not any(x.strip() in _COMMON for x in option), shortest)
+
+
+_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2013": "-",
+                       "\u2014": "-", "\u201c": '"', "\u201d": '"'})
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|antw|odp|res|enc|r)\s*(?:\[\d+\])?\s*:\s*"
+    r"|\[[^\]]{1,60}\]\s*)+", re.I)
+
+
+def flatten(text: str) -> str:
+    """Lower case, typographic quotes and dashes made plain, whitespace collapsed."""
+    if not text.isascii():
+        text = text.translate(_APOS)
+    return " ".join(text.lower().split())
+
+
+def bare_subject(subject: str) -> str:
+    """The subject without reply/forward prefixes and list tags."""
+    return _SUBJECT_PREFIX.sub("", subject).strip()
+
+
+def score(table: Table, text: str) -> tuple[float, list[str]]:
+    """Noisy-OR of the weights of the matching rules, and their reasons."""
+    present = {n for n in table.needle_list if n in text}
+    miss = 1.0
+    reasons = []
+    for rule, wanted in zip(table, table.needle_sets, strict=True):
+        if wanted is not None and wanted.isdisjoint(present):
+            continue
+        hit: bool
+        if rule.anchored:  # only line starts can match (the text has one line break at most)
+            hit = bool(rule.pattern.match(text)) or any(
+                rule.pattern.match(text, i + 1) for i in _line_breaks(text))
+        else:
+            hit = rule.pattern.search(text) is not None
+        if hit:
+            miss *= 1.0 - rule.weight
+            reasons.append(rule.reason)
+    return 1.0 - miss, reasons
+
+
+def _line_breaks(text: str) -> list[int]:
+    out, at = [], text.find("\n")
+    while at >= 0:
+        out.append(at)
+        at = text.find("\n", at + 1)
+    return out

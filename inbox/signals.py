@@ -1,0 +1,347 @@
+"""What people write when they want something: one table of weighted patterns per intent.
+
+Patterns run on *flattened* own text (``inbox.rules.flatten``): the subject without
+``Re:``/``Fwd:`` and the new text without quotes or signature. Each row is
+``(pattern, weight, reason)``; an intent's score is the noisy-OR of the weights of its
+rows that match. English first, then the languages members most often write in.
+Rules describe language, never a particular message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from inbox.rules import Table, rules
+
+_ME = r"(?:i|we)"
+_WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
+
+JOIN = rules(
+    (r"\bsign(?:ing)? (?:me|us) up\b", 0.9, "asks to be signed up"),
+    (r"\b(?:i'?m|i am|we'?re|we are) signing up\b", 0.85, "says they are signing up"),
+    (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
+    (rf"\b{_WANT} (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
+     r"|been meaning) to (?:join|become (?:a )?members?"
+     r"|be (?:a )?members?|sign up|enrol|register|be part of)", 0.9, "wants to join"),
+    (r"\b(?:wanna|want to|wants to|keen to|eager to|love to) join\b", 0.8, "wants to join"),
+    (r"\b(?:wanted|meaning|meant|hoping|planning|going|decided|keen|eager|ready) to (?:join"
+     r"|sign up|become (?:a )?member|get involved)\b", 0.85, "wants to join"),
+    (r"\bwant (?:to )?be (?:a )?member\b", 0.8, "wants to be a member"),
+    (r"\b(?:add|enrol|enroll|register|include) (?:me|us)\b|\bput (?:me|us) down\b", 0.75,
+     "asks to be added"),
+    (r"\b(?:interested in|thinking of|thinking about) (?:joining|becoming a member)", 0.7,
+     "interested in joining"),
+    (r"\b(?:how (?:do|can|would) (?:i|we) (?:join|sign up|become a member|get involved)"
+     r"|what do i (?:need|have) to do to join)\b", 0.75, "asks how to join"),
+    (r"(?:^|[.!?] |, )(?:i'm in|im in|i am in)(?: too| as well)?(?:[.!,]|$| -| x\b| please)",
+     0.7, "says I'm in"),
+    (r"\bi want in\b", 0.8, "says I want in"),
+    (r"\b(?:add|put) (?:me|my (?:email|e-mail|name|address|details))(?: address)? (?:to|on|onto)"
+     r" (?:your|the) (?:mailing |e-?mail )?list\b", 0.8, "asks to be put on the list"),
+    (r"\bre-?join(?:ing)?\b|\bsign (?:me|us) back up\b|\b(?:want|like|love) to come back\b",
+     0.8, "wants to rejoin"),
+    (r"\bwhere do i sign\b|\b(?:where|how|what) (?:do|can|should|would) (?:i|we)\b[^.?!]{0,30}"
+     r"\bto (?:join|sign up|become a member)\b", 0.8, "asks how to join"),
+    (r"\b(?:membership|sign-?up|joining|application) form\b", 0.75, "sends a membership form"),
+    (r"\b(?:can|could|may) (?:i|we) (?:still |please )?(?:join|sign up|become (?:a )?members?)\b",
+     0.75, "asks whether they can join"),
+    (r"\b(?:express|register|show) (?:my|our) interest in (?:joining|becoming|membership)", 0.8,
+     "expresses interest in joining"),
+    (r"\b(?:filled in|filled out|completed|signed|put my name on) (?:the|your|a|one of your)"
+     r" (?:form|sheet|sign-?up sheet|sign-?up form|clipboard|card)", 0.75,
+     "filled in a signup form"),
+    (r"\b(?:become|becoming) (?:a )?members?\b", 0.6, "mentions becoming a member"),
+    (r"\bjoin(?:ing)? (?:(?:the|your|this|a|my|our) (?:local )?(?:network|movement|hub|group"
+     r"|organisation|organization)|for the many|ftm|you(?: all| guys|r network)?[.!,]|up)\b", 0.6,
+     "mentions joining"),
+    (r"^(?:join|joining|sign me up|sign up|signing up|membership|new member|want to join"
+     r"|joining (?:from|as)\b.*|join - .*|join request|membership request|application)\b",
+     0.55, "subject asks to join"),
+    (r"\b(?:quiero (?:unirme|ser miembro|inscribirme)|je (?:veux|voudrais|souhaite) "
+     r"(?:adh[ée]rer|rejoindre|devenir membre)|ich (?:m[öo]chte|will) (?:mitglied werden"
+     r"|beitreten|mitmachen)|chc[eę] (?:do[łl][aą]czy[cć]|si[eę] zapisa[cć]|zosta[cć] "
+     r"cz[łl]onkiem)|hoffwn (?:i )?ymuno|vorrei (?:unirmi|iscrivermi|aderire))", 0.85,
+     "wants to join (non-English)"),
+)
+
+COMMIT = rules(
+    (rf"\b{_ME}(?: also| hereby| fully| wholeheartedly| happily| gladly| do| truly| can| will"
+     r"| absolutely| definitely)* (?:commit|pledge)\b", 0.9, "says I commit"),
+    (r"\b(?:happy|willing|glad|proud|ready|pleased|delighted) to commit\b", 0.9,
+     "happy to commit"),
+    (r"\bcommit(?:ted|ting)? (?:myself |ourselves )?to (?:all|each|every|the|your|these|them"
+     r"|its|those|those|this|the network'?s)\b", 0.85, "commits to the principles"),
+    (r"\b(?:agree|agreed|agreeing|agrees) (?:with|wiv|wit|w/|to) (?:all|every|each|the|your|ur"
+     r"|these|them|em|'em|those|its|everything)\b[^.!?]{0,40}\b(?:principles?|them|em|one|all"
+     r"|twelve|12)\b", 0.85, "agrees with the principles"),
+    (r"\b(?:agree|agreed) (?:with|to) (?:all|everything|every single one|every one|each one)\b",
+     0.85, "agrees with all of them"),
+    (r"\b(?:i|we) agree(?: with)?(?: it| them| this)? all\b", 0.8, "agrees with all"),
+    (r"\b(?:accept|endorse|adopt|sign up to|subscribe to|stand by|uphold)(?: all| each| every"
+     r"| every one of| each of| the| your| ur| these| those| its| twelve| 12| founding)+"
+     r" (?:\w+ )?principles\b", 0.85, "accepts the principles"),
+    (r"\bsupport (?:all|each|every one) of (?:the|your|these) (?:\w+ )?principles\b"
+     r"|\bsupport (?:all|each of) (?:the )?(?:twelve|12) (?:\w+ )?principles\b", 0.75,
+     "supports all the principles"),
+    (r"\b(?:can'?t|cannot|couldn'?t|didn'?t|did not) find (?:one|any|a single one|anything)"
+     r" (?:i|we) disagree", 0.8, "finds nothing to disagree with"),
+    (r"\b(?:i|we) (?:agree|commit) to (?:them|these|it|this)\b", 0.8, "agrees to them"),
+    (r"\b(?:principles?)[^.!?]{0,30}\b(?:agree with (?:every|all|each)|fully agree|100%)", 0.8,
+     "agrees with the principles"),
+)
+
+# Partial, conditional or refused commitment: never counts as a commitment.
+NOT_COMMIT = rules(
+    (r"\b(?:most|some|many|several|nearly all|almost all|a few|majority) of (?:the|your|them"
+     r"|these|those|ur)\b", 0.8, "agrees only partly"),
+    (r"\b(?:except|apart from|other than|save for|with the exception of|bar)\s+(?:for\s+)?"
+     r"(?:number|principle|no\.?|point|#|the one|\d)", 0.9, "makes an exception"),
+    (r"\b(?:not sure about|not convinced (?:by|about)|reservations? (?:about|on|with)"
+     r"|unsure about|struggle with|(?:a |some )?problem with|(?:an |some )?issues? with"
+     r"|(?:don'?t|do not) (?:fully |really |quite )?agree with|disagree with|can'?t support"
+     r"|cannot support|can'?t get behind|object to)\s+(?:the one|one of|some of|all of|all|every"
+     r"|everything|number|principle|no\.?\s?\d|point|#|\d|the (?:\w+ ){0,3}(?:one|principle|point)"
+     r"|it all|them all)", 0.9, "has reservations about a principle"),
+    (r"\b(?:can'?t agree|cannot agree|can'?t commit|cannot commit|can not commit|won'?t commit"
+     r"|will not commit|not (?:ready|able|willing|prepared) to commit|don'?t commit|do not commit"
+     r"|not commit|not all of|some reservations|reservations about)\b", 0.9,
+     "will not commit fully"),
+    (r"\b(?:if|provided|providing|as long as|on condition|so long as|once you)\b[^.!?]{0,60}"
+     r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
+    (r"\b(?:commit|agree|accept)\w*\b[^.!?]{0,60}\b(?:provided|providing|as long as|on condition"
+     r"|so long as|but only if|only if)\b", 0.8, "makes it conditional"),
+)
+
+# A reply to the confirmation mail that declines.
+REFUSE = rules(
+    (r"^(?:no|nope|nah|no thanks?|not now)\b|\bno,? thanks?\b|\bchanged my mind\b|\bnot for me\b"
+     r"|\bnot interested\b|\b(?:don'?t|do not|no longer) (?:want|wish) to (?:join|be a member"
+     r"|commit|sign up|go ahead)\b|\b(?:i|we) (?:do not|don'?t|cannot|can'?t|won'?t) (?:agree"
+     r"|accept|commit)\b", 0.9, "declines"),
+)
+# Requests about how mail is delivered (digest or each message): for a person to handle.
+SETTINGS = re.compile(r"\b(?:digest (?:mode|only|version)|(?:weekly|daily) (?:digest|summary)"
+                      r"|each message|every message|individual (?:e-?mails|messages)|fewer e-?mails"
+                      r"|less e-?mail|(?:to|into) (?:the )?digest)\b")
+# "Stop the digest but keep me a member": a change of what they receive, not leaving.
+KEEP_MEMBER = re.compile(r"\b(?:keep me (?:as a member|on|in|a member)|(?:stay|remain) (?:a member"
+                         r"|in the network|on the network)|just the (?:digest|emails?|hub)|only the"
+                         r" (?:digest|emails?|hub))\b")
+
+# Reservations strong enough to stop a join that makes no commitment at all.
+RESERVATIONS = Table([r for r in NOT_COMMIT if r.reason in (
+    "has reservations about a principle", "makes an exception", "will not commit fully")])
+
+# Assent in a reply to the confirmation mail: any of these (or nothing at all) counts.
+ASSENT = rules(
+    (r"^(?:yes|yep|yeah|yup|ya|aye|ok|okay|sure|confirmed?|agreed|absolutely|definitely"
+     r"|of course|certainly|indeed|correct|right|done|go on then|sounds good|i do|i will"
+     r"|happy to|deal|tak|oui|ja|si|sí|ie|do)\b", 0.8, "assents"),
+    (r"\b(?:i confirm|confirmed|confirming|count me in|i'?m in|im in|i accept|i agree"
+     r"|agreed|100%|yes please|absolutely|definitely|all good|happy to)\b", 0.8, "assents"),
+    ("(?:\U0001F44D|\U0001F44C|\u270A|\u2705|\u2714|\U0001F4AA)", 0.6, "assents with an emoji"),
+)
+
+LEAVE = rules(
+    (r"\bunsubscribe (?:me|us|my|this (?:address|email))\b|\b(?:please|pls|plz|kindly|can you"
+     r"|could you|would you|i want to|i'?d like to|i would like to|want to|wish to|need to"
+     r"|trying to) unsubscribe\b|^unsubscribe\W*$|^unsubscribe (?:please|pls)\W*$", 0.9,
+     "asks to unsubscribe"),
+    (r"\b(?:remove|take|delete|drop|strike) (?:me|us|my (?:name|email|address))"
+     r" (?:off|from) (?:your|the|this|all|any)\b[^.!?]{0,20}\b(?:list|lists|mailing|emails?"
+     r"|distribution|network|membership|group)", 0.9, "asks to be removed from the list"),
+    (r"\b(?:remove|take) me off\b|\bplease remove me\b|\bremove me\b", 0.8,
+     "asks to be removed"),
+    (r"\bstop (?:emailing|sending|contacting|mailing|spamming|messaging)\b", 0.85,
+     "asks us to stop emailing"),
+    (r"\b(?:don'?t|do not|never) (?:email|contact|write to|mail) (?:me|us)\b", 0.8,
+     "asks not to be contacted"),
+    (r"\bno longer (?:want|wish|like) to (?:be|receive|get|hear|remain|stay)\b", 0.85,
+     "no longer wants to be a member"),
+    (r"\b(?:cancel|end|terminate|withdraw|revoke|stop|resign) (?:my|our) (?:membership|subscription"
+     r"|sign ?up|registration|consent)\b", 0.9, "cancels membership"),
+    (r"\b(?:don'?t|do not|never|stop) send(?:ing)? (?:me|us) (?:any ?more |any |these |your )?"
+     r"(?:e-?mails|emails|messages|mail|updates|bulletins|newsletters)?\b", 0.85,
+     "asks us to stop sending mail"),
+    (r"\bcount (?:me|us) out\b|\bi want out\b", 0.85, "wants out"),
+    (r"\b(?:i'?m|i am|we'?re|we are) (?:leaving|quitting|resigning from|withdrawing from)\b",
+     0.85, "says they are leaving"),
+    (r"\b(?:leave|quit|resign from|withdraw from) (?:the|your|this|for the many) ?(?:network"
+     r"|group|list|mailing list|membership|organisation|hub)?\b", 0.55, "mentions leaving"),
+    (r"\bopt(?:ing)? (?:me )?out\b", 0.8, "opts out"),
+    (r"\b(?:don'?t|do not|no longer) (?:want|wish) (?:to (?:get|receive|have) )?(?:these|your"
+     r"|any more|any|the|all these|all your) (?:e-?mails|messages|mail|newsletters|bulletins"
+     r"|updates)", 0.85, "does not want our mail"),
+    (r"\b(?:want|wish|like|going|decided|have decided|need|intend) to (?:leave|quit|resign"
+     r"|withdraw|unsubscribe|be removed|cancel|end my)\b", 0.85, "wants to leave"),
+    (r"^(?:stop|unsubscribe|remove|remove me|leave|cancel|opt out|unsub)\W*$", 0.7,
+     "subject asks to stop"),
+    (r"\b(?:abmelden|abbestellen|austragen|streichen sie mich|d[ée]sabonner|d[ée]sinscri"
+     r"|retirez[- ]moi|darme de baja|dar de baja|cancelar (?:mi )?suscripci|wypisz|wypisa[cć]"
+     r"|usu[nń] mnie z|disiscriv|cancellami|afmelden|uitschrijven|dad-danysgrifio)", 0.85,
+     "asks to unsubscribe (non-English)"),
+)
+
+ERASE = rules(
+    (r"\b(?:delete|erase|remove|wipe|destroy|purge)\b[^.!?]{0,30}\b(?:my|our|all)\b[^.!?]{0,25}"
+     r"\b(?:data|details|information|informations|records?|account|personal|info)\b", 0.9,
+     "asks for their data to be deleted"),
+    (r"\b(?:delete|erase|wipe|remove) (?:me|us) (?:from|off) (?:your|the|all)\b[^.!?]{0,15}"
+     r"\b(?:database|databases|records|system|systems|files|servers)\b", 0.9,
+     "asks to be deleted from the database"),
+    (r"\b(?:erasure|right to be forgotten|forget me|forget about me|article 17)\b", 0.9,
+     "invokes the right to erasure"),
+    (r"\b(?:my|our) (?:personal )?(?:data|details|information|info|records?)\b[^.!?]{0,25}"
+     r"\b(?:deleted|erased|removed|wiped|destroyed|purged)\b", 0.9,
+     "wants their data deleted"),
+    (r"^(?:delete|erase|delete me|erase me|delete my data|delete my details|gdpr deletion)\W*$",
+     0.75, "subject asks for deletion"),
+    (r"\b(?:l[öo]schen sie|l[öo]schung|supprimer mes (?:donn[ée]es|informations)|borrar mis"
+     r" datos|usun[aą][cć] (?:moje |wszystkie )?dane|usuni[eę]cie (?:moich )?danych"
+     r"|cancellare i miei dati|verwijder mijn gegevens|dileu fy (?:data|manylion))", 0.9,
+     "asks for deletion (non-English)"),
+)
+
+MOVE = rules(
+    (r"\b(?:i'?ve|i have|we'?ve|we have|i|we|just|recently) (?:just |recently )?(?:moved"
+     r"|relocated)\b", 0.85, "says they have moved"),
+    (r"\brelocat(?:ed|ing)\b", 0.8, "relocated"),
+    (r"\bnew (?:postcode|post code|address|home|house|flat)\b", 0.8, "gives a new address"),
+    (r"\bchange (?:of|my|our) (?:postcode|post code|address|hub)\b", 0.85,
+     "asks to change address"),
+    (r"\b(?:update|change|amend|correct) (?:my|our|the) (?:postcode|post code|address|hub"
+     r"|location|details)\b", 0.8, "asks to update their details"),
+    (r"\b(?:move|transfer|switch|put|change) (?:me|us) (?:to|into|over to)\b(?! (?:the |a )?"
+     r"(?:digest|weekly|daily|each|every|individual|plain|html|text|fewer|less)\b)", 0.8,
+     "asks to be moved"),
+    (r"\bcan you move me\b|\bmove me\b", 0.75, "asks to be moved"),
+    (r"\b(?:leave|quit|switch from|move from|come out of) the [\w -]{1,30}hub\b[^.!?]{0,40}"
+     r"\b(?:join|to|into|for) the [\w -]{1,30}(?:hub|one|group)\b", 0.9, "changes hub"),
+    (r"\b(?:moving|moved) (?:to|house|home|back)\b", 0.75, "is moving"),
+    (r"\b(?:now|back) (?:live|living|based|home|at home)\b[^.!?]{0,20}\bin\b"
+     r"|\bback home now\b|\bi'?m back home\b", 0.7, "lives somewhere new"),
+    (r"\b(?:use|take) the \w+ (?:one|postcode|address)\b|\bfrom now on\b", 0.6,
+     "chooses which address to use"),
+    (r"\b(?:term[- ]time|new) (?:address|postcode)\b|\bdifferent hub\b", 0.6,
+     "mentions a different address"),
+    (r"\b(?:postcode|post code|address) (?:has|have) changed\b", 0.8,
+     "says their postcode changed"),
+    (r"^(?:moved|we'?ve moved|change of (?:address|postcode)|new (?:address|postcode)"
+     r"|relocated|moving|address change|postcode change)\b", 0.6, "subject says they moved"),
+)
+
+STATUS = rules(
+    (r"\bam i (?:now |already |still )?(?:confirmed|a member|registered|signed up|subscribed"
+     r"|on (?:the|your) (?:list|system|database|books)|in the network|in|active|a full member)"
+     r"(?:\W|$)", 0.85, "asks whether they are a member"),
+    (r"\b(?:is|has) my (?:membership|application|sign ?up|registration|confirmation|reply"
+     r"|email)\b[^.!?]{0,30}\b(?:confirmed|active|through|processed|accepted|received|arrived"
+     r"|worked)\b", 0.85, "asks about their membership"),
+    (r"\bwhat (?:personal )?(?:data|information|info|details|records) (?:do|does|did) (?:you"
+     r"|the network|ftm|for the many) (?:hold|have|keep|store|process)\b", 0.9,
+     "asks what we hold"),
+    (r"\bsubject access\b|\barticle 15\b|\bcopy of (?:all )?(?:the |my )?(?:personal )?"
+     r"(?:data|information)\b", 0.9, "makes a subject access request"),
+    (r"(?:^|[.?!] )(?:which|what|wat|wot) hub (?:am i|do i belong|i'?m in|im in|have i been)\b",
+     0.85,
+     "asks which hub they are in"),
+    (r"\bdid my (?:confirmation|reply|sign ?up|application|membership|registration|email)\b"
+     r"[^.!?]{0,20}\b(?:go through|work|arrive|get through|reach you|come through)", 0.85,
+     "asks whether their reply arrived"),
+    (r"\bhave i been (?:added|confirmed|registered|accepted|signed up|put in)\b", 0.85,
+     "asks whether they were added"),
+    (r"\bconfirm (?:that |whether |if )?(?:i'?m|i am|my membership is) (?:registered|a member"
+     r"|signed up|on (?:the|your) list|active|confirmed)\b", 0.85, "asks us to confirm membership"),
+    (r"\bnever (?:got|received|had|heard) (?:a|my|the|any|back)\b[^.!?]{0,20}\b(?:welcome"
+     r"|confirmation|reply|email|anything)", 0.75, "never heard back"),
+    (r"(?:tell me|know|check|see) (?:which|what|wat|wot) hub (?:am i|i'?m|im|i am|i belong)\b",
+     0.85, "asks which hub they are in"),
+    (r"\b(?:my|membership) status\b|^status\W*$", 0.8, "asks for their status"),
+    (r"\b(?:did you|have you) (?:get|got|receive|received) my (?:reply|email|message"
+     r"|confirmation)\b", 0.7, "asks whether we got their reply"),
+    (r"\b(?:check|tell me|let me know) (?:whether|if) (?:i'?m|i am) (?:a member|signed up"
+     r"|registered|confirmed|on)\b", 0.85, "asks whether they are a member"),
+)
+
+HELP = rules(
+    (r"^(?:help|help\?|help please|please help|\?|commands|info|information|how does this"
+     r" work\??)\W*$", 0.8, "asks for help"),
+    (r"\bhow (?:do|can|would|should|could) (?:i|we|one|you|someone)\b", 0.65, "asks how to"),
+    (r"\bwhat (?:can|should|do) i (?:email|send|write|do|reply)\b", 0.75, "asks what they can do"),
+    (r"\b(?:list of|what are the|which) commands\b", 0.85, "asks for the commands"),
+    (r"\bhow does (?:it|this|the network|membership|the hub|for the many|ftm)\b[^.!?]{0,20}"
+     r"\bwork\b", 0.8, "asks how it works"),
+    (r"\b(?:can|could) you (?:explain|tell me how|help me understand)\b", 0.6,
+     "asks for an explanation"),
+    (r"\bwhere (?:can|do) i (?:find|get|see|read)\b", 0.55, "asks where to find something"),
+    (r"\bwhat happens (?:next|after|now|when|once|then)\b", 0.75, "asks what happens next"),
+    (r"\b(?:when|where) (?:is|are|'s) (?:the )?(?:next|nearest|local) (?:meeting|hub|event"
+     r"|group)s?", 0.65, "asks about local meetings"),
+    (r"\bare there (?:any )?(?:meetings|events|local groups)\b", 0.5, "asks about meetings"),
+    (r"\b(?:who (?:runs|funds|organises|organizes|is behind|are you|leads)|what (?:do you|does the"
+     r" network|does for the many) (?:actually )?(?:stand for|do|want)|are you (?:a|an|part of"
+     r"|affiliated|linked|connected)\b)", 0.65, "asks how the network works"),
+    (r"\b(?:know|find out|hear|learn|tell me) (?:a (?:bit|little) )?more (?:about|first|before)",
+     0.6, "wants to know more"),
+)
+
+ORG = rules(
+    (r"\b(?:we'?re|we are|this is|i'?m writing on behalf of|on behalf of) (?:the )?[^.!?,]{0,60}"
+     r"\b(?:branch|union|trades council|society|soc|association|campaign|collective"
+     r"|co-op|coop|co-operative|cooperative|committee|club|federation|forum|alliance|coalition"
+     r"|tenants|residents"
+     r"|charity|cic|organisation|organization|group|network|chapter|caucus|centre|center"
+     r"|project|mosque|church|chapel|synagogue|temple|gurdwara|foodbank|food bank)\b", 0.6,
+     "writes as an organisation"),
+    (r"\baffiliat(?:e|ed|ing|ion)\b", 0.8, "asks to affiliate"),
+    (r"\b(?:our|the) (?:branch|committee|society|association|group|union|organisation"
+     r"|organization|campaign|members|executive|agm|meeting|collective|board|council)"
+     r"\b[^.!?]{0,30}\b(?:has |have )?(?:voted|agreed|decided|resolved|would like|wants|wish"
+     r"|wishes|unanimously)\b", 0.75, "the organisation decided to join"),
+    (r"\b(?:join|sign up|affiliate|commit)\w*\b[^.!?]{0,40}\bas an? (?:group|organisation"
+     r"|organization|branch|union|society|body|collective)\b|\bas a group\b", 0.8,
+     "joins as a group"),
+    (r"\b(?:our|the) (?:organisation|organization|group|branch|society|union|campaign"
+     r"|association) (?:to|would like to|wants to|wishes to) (?:join|affiliate|sign up)", 0.8,
+     "the organisation wants to join"),
+)
+
+# Reasons a person, not ftm, must look at a message, whatever else it seems to ask.
+_RELATION = (r"(?:wife|husband|partner|mum|mother|mom|dad|father|son|daughter|brother|sister"
+             r"|friend|neighbour|neighbor|colleague|flatmate|mate|gran|grandma|grandmother"
+             r"|grandfather|grandad|grandson|granddaughter|aunt|uncle|cousin|boyfriend|girlfriend"
+             r"|fianc[ée]e?|child|children|kids|relative|client|carer|tenant|husband's|wife's)")
+# Someone asks on another person's behalf ("unsubscribe my wife", "my mum wants to join").
+THIRD_PARTY = re.compile(
+    r"\b(?:unsubscribe|remove|delete|erase|take off|sign up|signup|add|register|enrol|join"
+    r"|cancel)\b[^.!?()]{0,12}\bmy " + _RELATION + r"\b"
+    r"|\bmy " + _RELATION + r"\b[^.!?()]{0,25}\b(?:wants?|would like|wishes|is keen|asked me)"
+    r" to (?:join|sign up|be (?:added|removed|a member)|unsubscribe|leave|be taken off)\b")
+THIRD_PARTY_JOIN = re.compile(r"\b(?:sign(?:ing)? up|signup|add|register|enrol|join|be"
+                              r" (?:added|a member))\b")
+PRESS = re.compile(
+    r"\b(?:journalist|reporter|press (?:enquiry|inquiry|office|release)|media (?:enquiry"
+    r"|inquiry)|newspaper|for (?:an|a|our) (?:article|story|feature|piece|documentary"
+    r"|programme|podcast)|writing (?:an|a) (?:article|story|feature|piece)|my deadline"
+    r"|producer at|researcher at|interview (?:someone|you|a member)|on the record|running a"
+    r" (?:story|piece|feature)|story (?:on|about)|for comment"
+    r"|(?:give|provide) (?:a|us a) comment)\b")
+CASEWORK = re.compile(
+    r"\b(?:evict\w*|my landlord|landlord|universal credit|benefits? (?:claim|sanction|appeal"
+    r"|stopped)|pip assessment|tribunal|bailiffs?|homeless\w*|disrepair|legal advice"
+    r"|solicitor|deportation|asylum claim|my employer|sacked|dismissed|grievance"
+    r"|my case\b|court date)\b")
+ROLES = re.compile(
+    r"\b(?:steering group|steering committee|national (?:committee|body|executive|officer"
+    r"|role|council|rep|representative|level|coordinator|co-ordinator))\b")
+OFFER = re.compile(
+    r"\b(?:happy|willing|keen|glad|like|love|able|prepared|volunteer|volunteering|offer"
+    r"|offering|want|wish|intend|plan|hoping) to (?:be|become|serve as|act as|take on|stand as"
+    r"|stand for|put myself forward)\b[^.!?]{0,40}\b(?:treasurer|chair|chairperson|secretary"
+    r"|officer|co-?ordinator|rep|representative|fundraiser|convenor|delegate|role|post)\b")
+HOSTILE = re.compile(
+    r"\b(?:fuck\w*|shit\w*|bastards?|scum|traitors?|commies|wankers?|idiots|morons?"
+    r"|disgrace(?:ful)?|pathetic|vile|cult|lunatics?)\b")
+ANOTHER_ADDRESS = re.compile(
+    r"\b(?:signed up|registered|joined|subscribed|used|gave you|you have)\b[^.!?]{0,40}"
+    r"\b(?:with|using|under|as)\b[^.!?]{0,30}\b(?:address|email|e-mail)\b")
