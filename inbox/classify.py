@@ -24,6 +24,9 @@ from inbox.rules import bare_subject
 
 log = logging.getLogger(__name__)
 
+# Intents in which a message can commit to the principles (a hub post that mentions them
+# does not sign anyone up).
+COMMITTING = frozenset({"join_commit", "org_join", "review"})
 # Intents whose postcode field stays empty: the sender's home is not what they are about.
 NO_POSTCODE = frozenset({"event", "bulletin", "hub_post", "auto_reply", "bounce", "spam"})
 _NOREPLY = re.compile(r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|donotreply|auto-?reply"
@@ -76,8 +79,7 @@ def _classify(p: Parsed, ctx: Context) -> Classification:
     token_route = next((rt for rt in p.routes if rt.action in TOKEN_ACTIONS), None)
     hub = p.route("hub")
     auto = p.header("auto-submitted").lower()
-    commitment = intent not in ("auto_reply", "bounce", "spam") and (
-        r.explicit_commit or intent == "commit")
+    commitment = intent == "commit" or (intent in COMMITTING and r.explicit_commit)
     return Classification(
         intent=intent, confidence=round(confidence, 3), reasons=tuple(reasons),
         email=email, name=name, postcode=postcode, commitment=commitment,

@@ -30,6 +30,8 @@ _DAY_MONTH = re.compile(rf"\b(?:{_WEEKDAY}\.?,?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|
 _MONTH_DAY = re.compile(rf"\b(?:{_WEEKDAY}\.?,?\s+)?{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"
                         r"(?:,?\s+(\d{4}))?", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+# "Sat 5/7", "on 12/10": day and month after a weekday or "on", the year implied
+_DAY_SLASH = re.compile(rf"\b(?:{_WEEKDAY}\.?,?|on)\s+(\d{{1,2}})/(\d{{1,2}})\b(?![/.-]\d)", re.I)
 _RELATIVE = re.compile(rf"\b(today|tonight|tomorrow|(?:(this|next|on|coming)\s+)?{_WEEKDAY})\b",
                        re.I)
 _TIME = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|\b(\d{1,2})[:.](\d{2})"
@@ -102,6 +104,11 @@ def find_date(text: str, sent: date) -> tuple[date | None, int]:
         break
     for m in _NUMERIC.finditer(text):
         d = _resolve(int(m.group(1)), int(m.group(2)), int(m.group(3)), sent)
+        if d and (best is None or m.start() < best[0]):
+            best = (m.start(), d, m.end())
+        break
+    for m in _DAY_SLASH.finditer(text):
+        d = _resolve(int(m.group(2)), int(m.group(3)), None, sent)
         if d and (best is None or m.start() < best[0]):
             best = (m.start(), d, m.end())
         break
@@ -255,8 +262,7 @@ def _venue(text: str) -> tuple[str | None, str | None]:
     else:
         full = [p for p in find_postcodes(text) if not p.postcode.is_outcode]
         if not full:
-            place = _AT_PLACE.search(text)
-            return (place.group(1).strip(" ,.") if place else None), None
+            return _place_without_postcode(text), None
         pc = full[0]
         line_start = text.rfind("\n", 0, pc.start) + 1
         line = text[line_start:pc.end]
@@ -276,6 +282,20 @@ def _venue(text: str) -> tuple[str | None, str | None]:
                 and not re.match(r"^(?:doors|from|till|until)\b", s, re.I)]
     venue = ", ".join(segments).strip(" ,.-:")
     return (venue or None), postcode
+
+
+def _place_without_postcode(text: str) -> str | None:
+    """ "at the Red Lion", or the capitalised words after the time ("7pm, Town Hall")."""
+    place = _AT_PLACE.search(text)
+    if place:
+        return place.group(1).strip(" ,.")
+    when = _TIME.search(text)
+    if when is None:
+        return None
+    rest = re.split(r"[.!?\n]", text[when.end():], maxsplit=1)[0]
+    parts = [p.strip() for p in rest.split(",")]
+    places = [p for p in parts if p[:1].isupper() and not _TIME.search(p) and not _has_date(p)]
+    return ", ".join(places[:3]) or None
 
 
 def _has_date(s: str) -> bool:

@@ -140,9 +140,9 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
             return Decision("review", 0.5, ("reads as an automatic reply but also as a request",
                                             *a_why, *_best_why(r)))
         return Decision("auto_reply", round(a, 3), ("an automatic reply by its content", *a_why))
-    s, s_why = machine.spam(p, r.full_subject + " . " + r.body)
     confirm_reply = bool(p.route("confirm")) or (
         p.reply_to_ours is not None and bool(CONFIRM_SUBJECT.search(p.subject)))
+    s, s_why = (0.0, []) if confirm_reply else machine.spam(p, r.full_subject + " . " + r.body)
     if s >= 0.7 and not confirm_reply:
         if r.top("join", "leave", "erase") >= 0.85 and s < 0.9:
             return Decision("review", 0.5, ("reads as mass mail but also as a request", *s_why))

@@ -136,7 +136,8 @@ def _parsed(msg: Message, raw: bytes, ctx: Context, oversized: bool,
         # a hub or bulletin address merely mentioned does not make this a post to it
         routes = tuple(r for r in (route(a, ctx) for a in _our_addresses_in(text, ctx))
                        if r and r.action in TOKEN_ACTIONS)
-    if not ours and msg.get_content_type() == "multipart/report":
+    content_type = msg.get_content_type()
+    if not ours and content_type == "multipart/report":
         ours = outbox_ids(text, ctx)
     return Parsed(
         message_id=_first_id(get("message-id")),
@@ -152,9 +153,9 @@ def _parsed(msg: Message, raw: bytes, ctx: Context, oversized: bool,
                                   if h in headers}),
         auth_results=tuple(decode.decode_words(v)
                            for v in headers.get("authentication-results", [])),
-        content_type=msg.get_content_type(),
-        report_type=(msg.get_param("report-type") or "").__str__().lower()
-        if msg.get_content_type() == "multipart/report" else "",
+        content_type=content_type,
+        report_type=str(msg.get_param("report-type") or "").lower()
+        if content_type == "multipart/report" else "",
         text=text,
         new=split.new,
         quoted=split.quoted,
@@ -240,19 +241,24 @@ def _walk(msg: Message) -> Iterator[tuple[Message, int, bool]]:
 _PARAM = re.compile(r';\s*([A-Za-z0-9_.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 
 
-def _params(part: Message) -> dict[str, str]:
-    """The Content-Type parameters of *part* (names lower-cased, quotes removed).
+def _type_and_params(part: Message) -> tuple[str, dict[str, str]]:
+    """The content type of *part* and its parameters (names lower-cased, quotes removed).
 
-    Read straight from the header: the few we use (charset, format, delsp, name) need no
-    RFC 2231 decoding, and email's own parameter parser is the slowest step here.
+    Read straight from the header, as ``get_content_type`` would (a malformed type is
+    text/plain); the few parameters we use (charset, format, delsp, name) need no RFC 2231
+    decoding, and email's own parameter parser is the slowest step here.
     """
     value = part.get("content-type")
     if not value:
-        return {}
+        return part.get_default_type(), {}
+    value = str(value)
+    ctype = value.split(";", 1)[0].strip().lower()
+    if ctype.count("/") != 1:
+        ctype = "text/plain"
     out: dict[str, str] = {}
-    for key, val in _PARAM.findall(str(value)):
+    for key, val in _PARAM.findall(value):
         out.setdefault(key.lower().rstrip("*"), val.strip('"').strip())
-    return out
+    return ctype, out
 
 
 def _body(msg: Message, defects: list[str]) -> tuple[str, bool, int]:
@@ -266,11 +272,10 @@ def _body(msg: Message, defects: list[str]) -> tuple[str, bool, int]:
     for part, _depth, enclosed in _walk(msg):
         if enclosed or part.is_multipart():
             continue
-        ctype = part.get_content_type()
+        ctype, params = _type_and_params(part)
         if ctype in ("message/delivery-status", "message/feedback-report",
                      "text/rfc822-headers", "message/rfc822-headers"):
             continue
-        params = _params(part)
         disp = str(part.get("content-disposition") or "").lower()
         if (disp.startswith("attachment") or "filename" in disp or "name" in params
                 or not ctype.startswith("text/")):

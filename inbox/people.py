@@ -118,7 +118,7 @@ _CLOSING_PREFIX = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best
 
 # "... to your list. Thanks, Gill": a sign-off at the end of the last line.
 _INLINE_SIGNOFF = re.compile(r"(?i:thanks|thank you|cheers|regards|best|love|ta|many thanks)"
-                             r"[,!.]?\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})\W*$")
+                             r"[,!.]?\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})(?:,[^\n]*)?\W*$")
 
 
 def signoff_names(text: str) -> list[str]:
@@ -192,6 +192,9 @@ def choose_name(display: str, text: str) -> str | None:
     """
     shown = clean_display(display)
     person = shown if is_person_name(shown) else ""
+    words = person.split()
+    if len(words) >= 2 and all(len(w.strip(".")) > 1 for w in words):
+        return person  # a full name already: the text can only repeat or shorten it
     written = [*phrase_names(text), *signoff_names(text)]
     if person:
         fuller = [c for c in written if _compatible(c, person) and len(c.split()) >= 2

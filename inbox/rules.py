@@ -24,6 +24,7 @@ class Rule:
     weight: float
     reason: str
     needles: tuple[str, ...] | None = None
+    anchored: bool = False  # starts with ^: can only match at the start of a line
 
 
 class Table(tuple[Rule, ...]):
@@ -33,15 +34,12 @@ class Table(tuple[Rule, ...]):
     """
 
     needle_list: tuple[str, ...]
-    masks: tuple[int, ...]  # per rule: bits of its needles in needle_list; 0: always run
+    needle_sets: tuple[frozenset[str] | None, ...]  # per rule; None: always run
 
     def __new__(cls, items: tuple[Rule, ...] | list[Rule]) -> Table:
         table = super().__new__(cls, items)
-        distinct = sorted({n for r in table for n in (r.needles or ())})
-        index = {n: i for i, n in enumerate(distinct)}
-        table.needle_list = tuple(distinct)
-        table.masks = tuple(sum(1 << index[n] for n in r.needles) if r.needles else 0
-                            for r in table)
+        table.needle_list = tuple(sorted({n for r in table for n in (r.needles or ())}))
+        table.needle_sets = tuple(frozenset(r.needles) if r.needles else None for r in table)
         return table
 
 
@@ -50,9 +48,25 @@ def rules(*rows: tuple[str, float, str]) -> Table:
     out = []
     for source, weight, reason in rows:
         pattern = re.compile(source, re.M)  # ^ and $ also at the subject's end, see read()
-        found = needles(pattern)
-        out.append(Rule(pattern, weight, reason, tuple(found) if found else None))
+        found = _minimal(needles(pattern))
+        out.append(Rule(pattern, weight, reason, found, _anchored(pattern)))
     return Table(out)
+
+
+def _anchored(pattern: re.Pattern[str]) -> bool:
+    """The whole pattern starts with ``^`` (no top-level alternative escapes the anchor)."""
+    try:
+        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:
+        return False
+    return bool(items) and items[0] == (sre.AT, sre.AT_BEGINNING)
+
+
+def _minimal(found: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Drop needles that contain another: "join" present or not decides "joining" too."""
+    if not found:
+        return None
+    return tuple(n for n in found if not any(m != n and m in n for m in found))
 
 
 def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -133,18 +147,27 @@ def bare_subject(subject: str) -> str:
 
 def score(table: Table, text: str) -> tuple[float, list[str]]:
     """Noisy-OR of the weights of the matching rules, and their reasons."""
-    seen = 0
-    bit = 1
-    for needle in table.needle_list:
-        if needle in text:
-            seen |= bit
-        bit <<= 1
+    present = {n for n in table.needle_list if n in text}
     miss = 1.0
     reasons = []
-    for rule, mask in zip(table, table.masks, strict=True):
-        if mask and not mask & seen:
+    for rule, wanted in zip(table, table.needle_sets, strict=True):
+        if wanted is not None and wanted.isdisjoint(present):
             continue
-        if rule.pattern.search(text):
+        hit: bool
+        if rule.anchored:  # only line starts can match (the text has one line break at most)
+            hit = bool(rule.pattern.match(text)) or any(
+                rule.pattern.match(text, i + 1) for i in _line_breaks(text))
+        else:
+            hit = rule.pattern.search(text) is not None
+        if hit:
             miss *= 1.0 - rule.weight
             reasons.append(rule.reason)
     return 1.0 - miss, reasons
+
+
+def _line_breaks(text: str) -> list[int]:
+    out, at = [], text.find("\n")
+    while at >= 0:
+        out.append(at)
+        at = text.find("\n", at + 1)
+    return out

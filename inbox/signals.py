@@ -40,6 +40,9 @@ JOIN = rules(
      r" (?:your|the) (?:mailing |e-?mail )?list\b", 0.8, "asks to be put on the list"),
     (r"\bre-?join(?:ing)?\b|\bsign (?:me|us) back up\b|\b(?:want|like|love) to come back\b",
      0.8, "wants to rejoin"),
+    (r"\bwhere do i sign\b|\b(?:where|how|what) (?:do|can|should|would) (?:i|we)\b[^.?!]{0,30}"
+     r"\bto (?:join|sign up|become a member)\b", 0.8, "asks how to join"),
+    (r"\b(?:membership|sign-?up|joining|application) form\b", 0.75, "sends a membership form"),
     (r"\b(?:can|could|may) (?:i|we) (?:still |please )?(?:join|sign up|become (?:a )?members?)\b",
      0.75, "asks whether they can join"),
     (r"\b(?:express|register|show) (?:my|our) interest in (?:joining|becoming|membership)", 0.8,
@@ -136,7 +139,7 @@ ASSENT = rules(
      r"|happy to|deal|tak|oui|ja|si|sí|ie|do)\b", 0.8, "assents"),
     (r"\b(?:i confirm|confirmed|confirming|count me in|i'?m in|im in|i accept|i agree"
      r"|agreed|100%|yes please|absolutely|definitely|all good|happy to)\b", 0.8, "assents"),
-    (r"[\U0001F44D\U0001F44C\u270A\u2705\u2714]", 0.6, "assents with an emoji"),
+    ("(?:\U0001F44D|\U0001F44C|\u270A|\u2705|\u2714|\U0001F4AA)", 0.6, "assents with an emoji"),
 )
 
 LEAVE = rules(

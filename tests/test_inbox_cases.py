@@ -327,6 +327,20 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
      {"intent": "join", "postcode": "LS6 1AA"}),
     ("join been meaning to", mail("I've been meaning to join for ages! N4 2DA"),
      {"intent": "join", "postcode": "N4 2DA"}),
+    ("join where do I sign", mail("Hi there\n\nJust heard about you on Twitter. Where do I "
+                                  "sign? I'm in Bristol BS3 4AB.\n\nThanks\nNat"),
+     {"intent": "join", "postcode": "BS3 4AB"}),
+    ("join inline sign-off with an address", mail(
+        "Hello, can you put me down as a member? Thanks. Reg Smith, 4 Station Road, Crewe "
+        "CW1 2DB", sender="reg.smith42@aol.com"),
+     {"intent": "join", "name": "Reg Smith", "postcode": "CW1 2DB"}),
+    ("join signed form attached", mail("Please find attached my signed membership form.\n\n"
+                                       "Sally", subject="Membership form"), {"intent": "join"}),
+    ("join where to send details", mail("Where do I send my details to join?"),
+     {"intent": "join"}),
+    ("hub_post mentioning the principles commits nobody", mail(
+        "As members we are all committed to the principles, so come to the stall on Saturday!",
+        to=HUB), {"intent": "hub_post", "commitment": False}),
 ]
 
 

@@ -182,3 +182,29 @@ def test_legacy_charsets_end_to_end() -> None:
     p = parse(raw, CTX)
     assert p.new == body
     assert p.subject == "我想加入"
+
+
+@pytest.mark.parametrize("text, date, start, end, venue, status", [
+    ("Stall Sat 5/7 at 2pm, Market Square", "2025-07-05", "14:00", None, "Market Square",
+     "scheduled"),
+    ("AGM on the 12th of October at 7.30pm, Town Hall, Leeds.", "2025-10-12", "19:30", None,
+     "Town Hall, Leeds", "scheduled"),
+    ("Quiz night 05/06/25, 19:00 to 21:30 at the Red Lion", "2025-06-05", "19:00", "21:30",
+     "Red Lion", "scheduled"),
+    ("Picket this Friday 7-9am outside the depot", "2025-06-06", "07:00", "09:00", None,
+     "scheduled"),
+    ("Doors 6.30pm for a 7pm start, Saturday 14 June", "2025-06-14", "19:00", None, None,
+     "scheduled"),
+    ("The rally on Saturday 14 June is postponed", "2025-06-14", None, None, None, "cancelled"),
+])
+def test_event_fields(text: str, date: str, start: str | None, end: str | None,
+                      venue: str | None, status: str) -> None:
+    # UK day-first dates, years and weekdays resolved against the Date, start not doors
+    from datetime import UTC, datetime
+
+    from inbox.event import extract
+
+    got = extract(text, "Subject", datetime(2025, 6, 1, 9, 0, tzinfo=UTC))
+    assert (got.date, got.start, got.end, got.status) == (date, start, end, status)
+    if venue is not None:
+        assert got.venue == venue
