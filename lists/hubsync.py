@@ -94,7 +94,8 @@ def sync_hubs(db: sqlite_utils.Database, hubs: Sequence[HubSpec], now: datetime,
     with transaction(db):
         changes, unchanged = _hub_changes(db, hubs)
         _write_hubs(db, hubs, changes, now)
-        officers.sync_contacts(db, now, [c.slug for c in changes])
+        officers.sync_contacts(db, now, [c.slug for c in changes if c.change in (
+            "added", "reactivated") or "contacts changed" in c.details])
         moves, refreshed = _member_routes(db, load_index(db), progress)
         _write_routes(db, moves, refreshed, now)
         warnings = _warnings(hubs)
