@@ -26,9 +26,15 @@ ADDRESS_COLUMNS: list[tuple[str, str]] = [
     ("tokens", "email"),
     ("outbox", "to_addr"),
     ("deliveries", "to_addr"),
+    # the hub lists (#8): posts they wrote, "going" replies, roles, events and bulletins
+    ("hub_posts", "from_addr"),
+    ("event_rsvps", "email"),
+    ("officers", "email"),
+    ("events", "organiser"),
+    ("bulletins", "requested_by"),
 ]
 # Tables whose rows are about one member (by member_id) and may hold their details.
-MEMBER_TABLES = ["outbox", "deliveries", "tokens"]
+MEMBER_TABLES = ["outbox", "deliveries", "tokens", "hub_posts", "event_rsvps"]
 
 
 def request(db: sqlite_utils.Database, origin: Origin, now: datetime, policy: Policy,

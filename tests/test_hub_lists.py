@@ -300,3 +300,19 @@ def test_digest_reader_gets_no_single_posts_and_can_switch_by_email(net: Network
     assert set(net.mail_to(2)) == {"bo@example.org", "dee@example.org"}
     m = members.find(net.app.db(), "ann@example.org")
     assert m is not None and m.delivery == "digest"
+
+
+def test_erasure_removes_posts_rsvps_and_roles(net: Network) -> None:
+    # a member who posted and an officer are erased: no post, role or event of theirs remains
+    from lists import erasure
+    net.write("bo@example.org", HUB_ADDRESS, "Leaflets", "Help with leaflets please.",
+              headers=dkim_pass("bo@example.org"))
+    net.write(CHAIR, HUB_ADDRESS, "Autumn hub meeting", EVENT)
+    net.mail(3)
+    db = net.app.db()
+    with transaction(db):
+        erasure.erase(db, "bo@example.org", datetime.now(UTC), b"k")
+        erasure.erase(db, CHAIR, datetime.now(UTC), b"k")
+    assert db.execute("SELECT count(*) FROM hub_posts").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM officers WHERE email = ?", [CHAIR]).fetchone()[0] == 0
