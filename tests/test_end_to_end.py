@@ -172,8 +172,7 @@ def test_sigkill_three_times_then_restart(imap_server: ImapAccount, smtp_server:
     mix, _people = seed(imap_server, 200)
     ftm(config, imap_server, "hubs", "sync", "--apply", "--no-notify", log=log)
     rng = random.Random()
-    kills = 0
-    for _ in range(3):
+    for _kill in range(3):
         target = committed(config) + rng.randint(10, 40)
         p = ftm(config, imap_server, "run", log=log, wait=False)
         try:
@@ -183,7 +182,6 @@ def test_sigkill_three_times_then_restart(imap_server: ImapAccount, smtp_server:
         finally:
             p.send_signal(signal.SIGKILL)
             p.wait(timeout=10)
-        kills += 1
     assert committed(config) < 200, "the kills came too late to test anything"
     ftm(config, imap_server, "run", "--once", log=log)
     got = folders(imap_server)
