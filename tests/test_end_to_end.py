@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime
 from email import message_from_bytes
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 from ftm import mailmix
 from tests.conftest import write_deployment
 from tests.servers import Dovecot, ImapAccount, SmtpServer
+from tests.test_watch import wait_until
 
 FTM = [sys.executable, "-m", "ftm"]
 NETWORK = "forthemany.network@gmail.com"
@@ -78,15 +78,6 @@ def committed(config: Path) -> int:
             return int(db.execute("SELECT count(*) FROM inbound_messages").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
-
-
-def wait_until(check: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
 
 
 def answer_everything(smtp: SmtpServer, seen: int, people: dict[str, mailmix.Person],
