@@ -117,7 +117,10 @@ class LimitsSettings:
                                     minimum=1)
     pending_expiry_days: int = _s(30, "days before an unconfirmed signup expires", minimum=1)
     token_ttl_days: int = _s(30, "days a confirmation or erase token stays valid", minimum=1)
-    signups_per_hour: int = _s(50, "signups per hour before new ones wait for review",
+    signups_per_hour: int = _s(500, "new signups in any hour, network-wide, before more "
+                                    "wait for review (a storm)", minimum=1)
+    signups_per_sender_per_day: int = _s(3, "new signups one sender's mail may make in a day "
+                                            "(signing up others) before review",
                                minimum=1)
 
 

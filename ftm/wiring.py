@@ -34,6 +34,7 @@ def policy(app: App) -> Policy:
                   token_ttl=timedelta(days=s.limits.token_ttl_days),
                   replies_per_day=s.limits.replies_per_address_per_day,
                   signups_per_hour=s.limits.signups_per_hour,
+                  signups_per_sender_per_day=s.limits.signups_per_sender_per_day,
                   trust_dkim_for_join=s.auth.trust_dkim_for_join,
                   timezone=s.network.timezone,
                   approval_ttl=timedelta(days=s.lists.approval_ttl_days))

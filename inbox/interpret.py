@@ -73,7 +73,8 @@ def to_command(c: Classification, received_via: str, policy: Policy, ctx: Contex
         else None
     origin = Origin(email=(c.email or sender), message_id=c.message_id or "", proof=proof,
                     token=c.token, token_action=c.token_action,
-                    reply_to_outbox=c.reply_to_ours, received_via=received_via)
+                    reply_to_outbox=c.reply_to_ours, received_via=received_via,
+                    sender=sender)
     intent = c.intent
     if intent == "bounce":
         b = c.bounce

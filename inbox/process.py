@@ -69,9 +69,10 @@ def process(db: sqlite_utils.Database, raw: bytes, received_via: str,
         command = to_command(c, received_via, p.policy, ctx, _replied(db, c.reply_to_ours))
         cur = db.execute(
             "INSERT INTO inbound_messages (message_id, content_hash, received_via, from_addr, "
-            "subject, intent, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [message_id, digest, received_via, c.email, (c.subject or "")[:200], c.intent,
-             iso(now)])
+            "about_addr, subject, intent, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [message_id, digest, received_via, c.from_addr or c.email,
+             c.email if c.email and c.email.lower() != (c.from_addr or "").lower() else None,
+             (c.subject or "")[:200], c.intent, iso(now)])
         inbound_id = int(cur.lastrowid or 0)
         result = membership.run(db, command, now, p.policy, in_reply_to=message_id)
         _record(db, inbound_id, result, raw, now)

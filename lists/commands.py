@@ -29,6 +29,7 @@ class Origin:
     token_action: str | None = None   # "confirm", "unsub", "erase", ...
     reply_to_outbox: int | None = None  # our outbox row this message answers
     received_via: str = "imap"
+    sender: str = ""                  # the From address (email may be someone it is about)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,8 +50,9 @@ def request(db: sqlite_utils.Database, origin: Origin, now: datetime, policy: Po
         return Result("personal data erased")
     m = members.find(db, origin.email)
     known = m is not None or db.execute(
-        "SELECT 1 FROM inbound_messages WHERE from_addr = ? COLLATE NOCASE LIMIT 1",
-        [origin.email]).fetchone() is not None
+        "SELECT 1 FROM inbound_messages WHERE from_addr = ? COLLATE NOCASE "
+        "OR about_addr = ? COLLATE NOCASE LIMIT 1", [origin.email, origin.email]
+    ).fetchone() is not None
     if not known:
         r.reply(origin.email, "member/not-a-member", {"request": "erase"})
         return Result("erase: nothing held for this address, told so")
@@ -78,9 +79,11 @@ def erase(db: sqlite_utils.Database, email: str, now: datetime, key: bytes) -> N
         members.audit(db, now, "email", "erased", None)
         db.execute("DELETE FROM members WHERE id = ?", [m.id])
     db.execute("DELETE FROM review_items WHERE inbound_id IN (SELECT id FROM inbound_messages "
-               "WHERE from_addr = ? COLLATE NOCASE)", [email])
-    db.execute("UPDATE inbound_messages SET from_addr = NULL, subject = NULL "
-               "WHERE from_addr = ? COLLATE NOCASE", [email])
+               "WHERE from_addr = ? COLLATE NOCASE OR about_addr = ? COLLATE NOCASE)",
+               [email, email])
+    db.execute("UPDATE inbound_messages SET from_addr = NULL, about_addr = NULL, "
+               "subject = NULL WHERE from_addr = ? COLLATE NOCASE "
+               "OR about_addr = ? COLLATE NOCASE", [email, email])
     for table, column in ADDRESS_COLUMNS:
         if table in db.table_names():
             db.execute(f"DELETE FROM {table} WHERE {column} = ? COLLATE NOCASE", [email])

@@ -124,6 +124,15 @@ def suppress(db: sqlite_utils.Database, email: str, key: bytes, reason: str,
                "VALUES (?, ?, ?)", [suppression_hash(email, key), reason, iso(now)])
 
 
+def signups_by_sender(db: sqlite_utils.Database, sender: str, since: datetime) -> int:
+    """Signups that mail from *sender* made since *since* (for themselves or others)."""
+    row = db.execute(
+        "SELECT count(*) FROM inbound_messages WHERE from_addr = ? COLLATE NOCASE "
+        "AND received_at >= ? AND outcome LIKE 'pending member created%'",
+        [sender, iso(since)]).fetchone()
+    return int(row[0])
+
+
 def signups_since(db: sqlite_utils.Database, since: datetime) -> int:
     """Members created since *since* (a signup storm shows here first)."""
     row = db.execute("SELECT count(*) FROM members WHERE created_at >= ?", [iso(since)]).fetchone()
@@ -139,7 +148,8 @@ def describe(db: sqlite_utils.Database, email: str, now: datetime) -> dict[str, 
     m = find(db, email)
     inbound = list(db.query(
         "SELECT received_at, intent, outcome, folder, reason FROM inbound_messages "
-        "WHERE from_addr = ? COLLATE NOCASE ORDER BY id DESC LIMIT 10", [email]))
+        "WHERE from_addr = ? COLLATE NOCASE OR about_addr = ? COLLATE NOCASE "
+        "ORDER BY id DESC LIMIT 10", [email, email]))
     outbound = list(db.query(
         "SELECT created_at, template, state, sent_at, last_error FROM outbox "
         "WHERE to_addr = ? COLLATE NOCASE ORDER BY id DESC LIMIT 10", [email]))

@@ -99,9 +99,10 @@ def _join(db: sqlite_utils.Database, cmd: Join, now: datetime, policy: Policy,
         return Result("sent to review", "review",
                       "this address asked to be erased; a person must decide on a new signup")
     m = members.find(db, email)
-    if m is None and members.signups_since(db, now - timedelta(hours=1)) >= policy.signups_per_hour:
-        return Result("sent to review", "review",
-                      f"more than {policy.signups_per_hour} signups in the last hour")
+    if m is None:
+        storm = _signup_storm(db, cmd.origin, now, policy)
+        if storm:
+            return Result("sent to review", "review", storm)
     kind = "organisation" if cmd.organisation else "person"
     name = cmd.organisation or cmd.name
     if m is not None and m.state == "active":
@@ -123,6 +124,19 @@ def _join(db: sqlite_utils.Database, cmd: Join, now: datetime, policy: Policy,
     if cmd.commitment and cmd.origin.proof == "dkim" and policy.trust_dkim_for_join:
         return _activate(db, m, cmd.origin, "dkim", now, policy, r)
     return _ask_or_confirm(db, m, now, policy, r, action)
+
+
+def _signup_storm(db: sqlite_utils.Database, origin: Origin, now: datetime,
+                  policy: Policy) -> str | None:
+    """Why a new signup must wait for a person, or None: too many network-wide in the last
+    hour, or too many made by one sender's mail in the last day."""
+    if members.signups_since(db, now - timedelta(hours=1)) >= policy.signups_per_hour:
+        return f"more than {policy.signups_per_hour} signups in the last hour"
+    if origin.sender and members.signups_by_sender(
+            db, origin.sender, now - timedelta(days=1)) >= policy.signups_per_sender_per_day:
+        return (f"this sender's mail already made {policy.signups_per_sender_per_day} "
+                "signups today")
+    return None
 
 
 def _ask_or_confirm(db: sqlite_utils.Database, m: Member, now: datetime, policy: Policy,

@@ -235,6 +235,14 @@ def m0002_mailer(db: sqlite_utils.Database) -> None:
 def m0600_inbound_folder_and_review_items(db: sqlite_utils.Database) -> None:
     run_script(db, """
     ALTER TABLE inbound_messages ADD COLUMN folder TEXT NOT NULL DEFAULT 'processed';
+    -- from_addr is who sent it; about_addr whom it is about when that differs (a
+    -- signup for someone else, a bounce's failed recipient)
+    ALTER TABLE inbound_messages ADD COLUMN about_addr TEXT;
+    CREATE INDEX inbound_about ON inbound_messages(about_addr COLLATE NOCASE);
+    -- addresses are compared without case: indexes that such queries can use
+    CREATE INDEX inbound_from_nocase ON inbound_messages(from_addr COLLATE NOCASE, received_at);
+    CREATE INDEX outbox_to_nocase ON outbox(to_addr COLLATE NOCASE, created_at);
+    CREATE INDEX members_created ON members(created_at);
 
     -- Messages a person must decide on, kept whole so nothing is lost even when no
     -- IMAP folder holds them (mail handed over by `ftm deliver` or the receiver).

@@ -18,7 +18,8 @@ class Policy:
     suppression_key: bytes
     token_ttl: timedelta = timedelta(days=30)
     replies_per_day: int = 10
-    signups_per_hour: int = 50
+    signups_per_hour: int = 500
+    signups_per_sender_per_day: int = 3
     trust_dkim_for_join: bool = False
     # the hub lists (#8)
     timezone: str = "Europe/London"            # events are written in local time

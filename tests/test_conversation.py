@@ -214,3 +214,16 @@ def test_erase_leaves_no_trace_in_the_file(deployed: App, smtp_server: SmtpServe
     data = Path(deployed.settings.store.path).read_bytes()
     for secret in (b"zebedee.quixote@example.org", b"Zebedee", b"Quixote", b"L17 2DE"):
         assert secret not in data, secret
+
+
+def test_one_sender_signing_up_many_people_goes_to_review(deployed: App,
+                                                          smtp_server: SmtpServer) -> None:
+    # a sender's mail may make a few signups for other people a day; the rest wait for review
+    eve = Thread(deployed, smtp_server, "eve@example.org", "Eve Stone")
+    outcomes = [eve.write("Sign up my friend", f"Hello, please sign up my friend Sam Reed{i} "
+                          f"(sam.reed{i}@example.org), postcode L8 1AB. Thanks, Eve")
+                for i in range(5)]
+    assert [o.intent for o in outcomes] == ["join"] * 5, outcomes
+    created = [o for o in outcomes if o.action.startswith("pending member created")]
+    assert len(created) == deployed.settings.limits.signups_per_sender_per_day
+    assert [o.folder for o in outcomes[len(created):]] == ["review"] * (5 - len(created))

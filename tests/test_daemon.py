@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,12 @@ FTM = [sys.executable, "-m", "ftm"]
 
 
 def write_config(tmp_path: Path, acct: ImapAccount | None, **imap: object) -> Path:
+    principles = resources.files("lists") / "data" / "principles.md"
+    (tmp_path / "principles.md").write_text(principles.read_text())
+    # the relay is nobody: these daemons have nothing to send
     lines = ["[network]", 'address = "network@forthemany.test"', "[store]",
-             f'path = "{tmp_path / "ftm.db"}"', "[imap]"]
+             f'path = "{tmp_path / "ftm.db"}"',
+             "[smtp]", 'host = "127.0.0.1"', "port = 9", 'security = "none"', "[imap]"]
     if acct is None:
         lines.append("enabled = false")
     else:
@@ -195,13 +200,25 @@ def run_ftm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     return subprocess.run([*FTM, *args], capture_output=True, text=True, env=env, timeout=60)
 
 
-def test_ftm_run_without_processing_says_so(imap_server: ImapAccount, tmp_path: Path) -> None:
-    # until the processing entry point is wired, ftm run refuses in one sentence
+def test_ftm_run_once_processes_the_inbox(imap_server: ImapAccount, tmp_path: Path) -> None:
+    # ftm run --once: the real entry point reads, applies and files a signup, then exits 0
     config = write_config(tmp_path, imap_server)
+    imap_server.append(b"From: Ann <ann@example.org>\r\nTo: network@forthemany.test\r\n"
+                       b"Subject: join\r\nMessage-ID: <e1@example.org>\r\n\r\n"
+                       b"Please sign me up, my postcode is L8 1AB.\r\n\r\nAnn\r\n")
     r = run_ftm("--config", str(config), "run", "--once", env=env_for(imap_server))
-    assert r.returncode == 1
-    assert "processing inbound mail is not available" in r.stderr
-    assert "Traceback" not in r.stderr
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "<e1@example.org> intent=join" in r.stderr
+    assert message_ids(imap_server)["ftm/processed"] == ["<e1@example.org>"]
+
+
+def test_ftm_run_without_principles_says_so(imap_server: ImapAccount, tmp_path: Path) -> None:
+    # a deployment without its principles file stops at start with one line, no traceback
+    config = write_config(tmp_path, imap_server)
+    (tmp_path / "principles.md").unlink()
+    r = run_ftm("--config", str(config), "run", "--once", env=env_for(imap_server))
+    assert r.returncode != 0
+    assert "principles_file" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_ftm_run_once_runs_the_jobs(tmp_path: Path) -> None:

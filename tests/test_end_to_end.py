@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime
 from email import message_from_bytes
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 from ftm import mailmix
 from tests.conftest import write_deployment
 from tests.servers import Dovecot, ImapAccount, SmtpServer
+from tests.test_watch import wait_until
 
 FTM = [sys.executable, "-m", "ftm"]
 NETWORK = "forthemany.network@gmail.com"
@@ -78,15 +78,6 @@ def committed(config: Path) -> int:
             return int(db.execute("SELECT count(*) FROM inbound_messages").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
-
-
-def wait_until(check: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
 
 
 def answer_everything(smtp: SmtpServer, seen: int, people: dict[str, mailmix.Person],
@@ -172,8 +163,7 @@ def test_sigkill_three_times_then_restart(imap_server: ImapAccount, smtp_server:
     mix, _people = seed(imap_server, 200)
     ftm(config, imap_server, "hubs", "sync", "--apply", "--no-notify", log=log)
     rng = random.Random()
-    kills = 0
-    for _ in range(3):
+    for _kill in range(3):
         target = committed(config) + rng.randint(10, 40)
         p = ftm(config, imap_server, "run", log=log, wait=False)
         try:
@@ -183,7 +173,6 @@ def test_sigkill_three_times_then_restart(imap_server: ImapAccount, smtp_server:
         finally:
             p.send_signal(signal.SIGKILL)
             p.wait(timeout=10)
-        kills += 1
     assert committed(config) < 200, "the kills came too late to test anything"
     ftm(config, imap_server, "run", "--once", log=log)
     got = folders(imap_server)

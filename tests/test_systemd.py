@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,10 @@ def test_the_units_command_lines_run(tmp_path: Path) -> None:
     (state / "ftm").mkdir(parents=True)
     creds.mkdir()
     (etc / "ftm" / "ftm.toml").write_text(
-        '[network]\naddress = "network@forthemany.test"\n[imap]\nenabled = false\n')
+        '[network]\naddress = "network@forthemany.test"\n[imap]\nenabled = false\n'
+        '[smtp]\nhost = "127.0.0.1"\nport = 9\nsecurity = "none"\n')
+    (etc / "ftm" / "principles.md").write_text(
+        (resources.files("lists") / "data" / "principles.md").read_text())
     (creds / "secret-key").write_text("k" * 64 + "\n")
     settings = dict(directives(UNIT.read_text()))
     loaded = [v for k, v in directives(UNIT.read_text()) if k == "LoadCredential"]
