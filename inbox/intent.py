@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inbox import bounce, machine
+from inbox import bounce, concerns, machine
 from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
@@ -261,7 +261,7 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if r.assent and len(r.body) < 60:
         return Decision("review", 0.3, ("assent that answers nothing we sent",))
-    if sig.HOSTILE.search(r.body):
+    if concerns.HOSTILE.search(r.body):
         return Decision("review", 0.3, ("hostile message with no request",))
     r.complete()
     best = max(sc, key=lambda k: sc[k])
@@ -274,20 +274,20 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
 def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     """Requests a person must handle: about someone else, press, casework, roles, addresses."""
     body = r.body
-    third = sig.THIRD_PARTY.search(body)
+    third = concerns.THIRD_PARTY.search(body)
     if third:
-        if sig.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
+        if concerns.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
             return Decision("join", 0.75, ("signs up one other person and gives their details",),
                             third_party=True)
         return Decision("review", 0.5, ("a request about someone else",), third_party=True)
-    for pattern, reason in ((sig.PRESS, "a press or media enquiry"),
-                            (sig.OFFER, "an offer to serve as an officer"),
-                            (sig.ROLES, "about national roles or the steering group")):
+    for pattern, reason in ((concerns.PRESS, "a press or media enquiry"),
+                            (concerns.OFFER, "an offer to serve as an officer"),
+                            (concerns.ROLES, "about national roles or the steering group")):
         if pattern.search(body) and r.top("erase", "leave") < 0.8:
             return Decision("review", 0.5, (reason,))
-    if sig.CASEWORK.search(body) and r.top("erase", "leave", "join") < 0.8:
+    if concerns.CASEWORK.search(body) and r.top("erase", "leave", "join") < 0.8:
         return Decision("review", 0.5, ("asks for help with a personal case",))
-    if r.explicit_commit and sig.ANOTHER_ADDRESS.search(body):
+    if r.explicit_commit and concerns.ANOTHER_ADDRESS.search(body):
         return Decision("review", 0.5, ("commits from an address other than the one that"
                                         " joined",))
     return None

@@ -1,0 +1,49 @@
+"""Reasons a person, not ftm, must look at a message, whatever else it seems to ask.
+
+Patterns run on *flattened* own text (``inbox.rules.flatten``): requests about someone
+else, press enquiries, casework, officer roles, hostility, a commitment from another
+address. ``inbox.intent`` checks them before it acts on what a message seems to ask.
+"""
+
+from __future__ import annotations
+
+import re
+
+_RELATION = (r"(?:wife|husband|partner|mum|mother|mom|dad|father|son|daughter|brother|sister"
+             r"|friend|neighbour|neighbor|colleague|flatmate|mate|gran|grandma|grandmother"
+             r"|grandfather|grandad|grandson|granddaughter|aunt|uncle|cousin|boyfriend|girlfriend"
+             r"|fianc[ée]e?|child|children|kids|relative|client|carer|tenant|husband's|wife's)")
+# Someone asks on another person's behalf ("unsubscribe my wife", "my mum wants to join").
+THIRD_PARTY = re.compile(
+    r"\b(?:unsubscribe|remove|delete|erase|take off|sign up|signup|add|register|enrol|join"
+    r"|cancel)\b[^.!?()]{0,12}\bmy " + _RELATION + r"\b"
+    r"|\bmy " + _RELATION + r"\b[^.!?()]{0,25}\b(?:wants?|would like|wishes|is keen|asked me)"
+    r" to (?:join|sign up|be (?:added|removed|a member)|unsubscribe|leave|be taken off)\b")
+THIRD_PARTY_JOIN = re.compile(r"\b(?:sign(?:ing)? up|signup|add|register|enrol|join|be"
+                              r" (?:added|a member))\b")
+PRESS = re.compile(
+    r"\b(?:journalist|reporter|press (?:enquiry|inquiry|office|release)|media (?:enquiry"
+    r"|inquiry)|newspaper|for (?:an|a|our) (?:article|story|feature|piece|documentary"
+    r"|programme|podcast)|writing (?:an|a) (?:article|story|feature|piece)|my deadline"
+    r"|producer at|researcher at|interview (?:someone|you|a member)|on the record|running a"
+    r" (?:story|piece|feature)|story (?:on|about)|for comment"
+    r"|(?:give|provide) (?:a|us a) comment)\b")
+CASEWORK = re.compile(
+    r"\b(?:evict\w*|my landlord|landlord|universal credit|benefits? (?:claim|sanction|appeal"
+    r"|stopped)|pip assessment|tribunal|bailiffs?|homeless\w*|disrepair|legal advice"
+    r"|solicitor|deportation|asylum claim|my employer|sacked|dismissed|grievance"
+    r"|my case\b|court date)\b")
+ROLES = re.compile(
+    r"\b(?:steering group|steering committee|national (?:committee|body|executive|officer"
+    r"|role|council|rep|representative|level|coordinator|co-ordinator))\b")
+OFFER = re.compile(
+    r"\b(?:happy|willing|keen|glad|like|love|able|prepared|volunteer|volunteering|offer"
+    r"|offering|want|wish|intend|plan|hoping) to (?:be|become|serve as|act as|take on|stand as"
+    r"|stand for|put myself forward)\b[^.!?]{0,40}\b(?:treasurer|chair|chairperson|secretary"
+    r"|officer|co-?ordinator|rep|representative|fundraiser|convenor|delegate|role|post)\b")
+HOSTILE = re.compile(
+    r"\b(?:fuck\w*|shit\w*|bastards?|scum|traitors?|commies|wankers?|idiots|morons?"
+    r"|disgrace(?:ful)?|pathetic|vile|cult|lunatics?)\b")
+ANOTHER_ADDRESS = re.compile(
+    r"\b(?:signed up|registered|joined|subscribed|used|gave you|you have)\b[^.!?]{0,40}"
+    r"\b(?:with|using|under|as)\b[^.!?]{0,30}\b(?:address|email|e-mail)\b")
