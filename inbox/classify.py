@@ -79,7 +79,9 @@ def _classify(p: Parsed, ctx: Context) -> Classification:
     token_route = next((rt for rt in p.routes if rt.action in TOKEN_ACTIONS), None)
     hub = p.route("hub")
     auto = p.header("auto-submitted").lower()
-    commitment = intent == "commit" or (intent in COMMITTING and r.explicit_commit)
+    # a commitment made for someone else is not theirs in their own words
+    commitment = intent == "commit" or (intent in COMMITTING and r.explicit_commit
+                                        and not d.third_party)
     return Classification(
         intent=intent, confidence=round(confidence, 3), reasons=tuple(reasons),
         email=email, name=name, postcode=postcode, commitment=commitment,

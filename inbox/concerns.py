@@ -12,15 +12,33 @@ import re
 _RELATION = (r"(?:wife|husband|partner|mum|mother|mom|dad|father|son|daughter|brother|sister"
              r"|friend|neighbour|neighbor|colleague|flatmate|mate|gran|grandma|grandmother"
              r"|grandfather|grandad|grandson|granddaughter|aunt|uncle|cousin|boyfriend|girlfriend"
-             r"|fianc[ée]e?|child|children|kids|relative|client|carer|tenant|husband's|wife's)")
+             r"|fianc[ée]e?|child|children|kids|relative|client|carer|tenant|husband's|wife's"
+             r"|ex|ex-wife|ex-husband|ex-partner|ex-girlfriend|ex-boyfriend|housemate|roommate"
+             r"|lodger|stepson|stepdaughter|stepmum|stepmother|stepdad|stepfather|nephew|niece"
+             r"|parents?|in-laws?|mother-in-law|father-in-law|other half|better half|nan|nana)")
 # Someone asks on another person's behalf ("unsubscribe my wife", "my mum wants to join").
 THIRD_PARTY = re.compile(
     r"\b(?:unsubscribe|remove|delete|erase|take off|sign up|signup|add|register|enrol|join"
     r"|cancel)\b[^.!?()]{0,12}\bmy " + _RELATION + r"\b"
     r"|\bmy " + _RELATION + r"\b[^.!?()]{0,25}\b(?:wants?|would like|wishes|is keen|asked me)"
-    r" to (?:join|sign up|be (?:added|removed|a member)|unsubscribe|leave|be taken off)\b")
+    r" to (?:join|sign up|be (?:added|removed|a member)|unsubscribe|leave|be taken off)\b"
+    r"|\b(?:take|get|strike|drop|cross) my " + _RELATION + r"\b (?:\w+ )?(?:off|out)\b"
+    r"|\b(?:sign|put|take|get) (?:him|her) (?:up|on|off|onto)\b|\b(?:unsubscribe|remove|delete"
+    r"|erase|register|enrol|enroll) (?:him|her)\b")
 THIRD_PARTY_JOIN = re.compile(r"\b(?:sign(?:ing)? up|signup|add|register|enrol|join|be"
                               r" (?:added|a member))\b")
+# A reply to our confirmation mail written for someone else ("my wife got this; she says yes").
+ON_BEHALF = re.compile(
+    r"\b(?:she|he) (?:says|said|agrees|agreed|commits|accepts|confirms|is happy|is keen|wants"
+    r"|would like|asked me|has asked me)\b|\bon (?:her|his|their) behalf\b|\bfor my "
+    + _RELATION + r"\b|\bmy " + _RELATION + r"\b[^.!?]{0,40}\b(?:got|received|had|asked"
+    r"|wants|says)\b")
+# Joining as a person although the writer holds an office ("not on behalf of the branch").
+PERSONAL = re.compile(
+    r"\b(?:in a personal capacity|as an individual|in my own right|on my own behalf|for myself,?"
+    r" not|personally,? not|not (?:as|on behalf of|representing|for) (?:the|my|our|a|an)"
+    r" (?:\w+ )?(?:group|branch|union|council|councillor|party|organisation|organization"
+    r"|campaign|committee|society|association|employer|company|charity))\b")
 PRESS = re.compile(
     r"\b(?:journalist|reporter|press (?:enquiry|inquiry|office|release)|media (?:enquiry"
     r"|inquiry)|newspaper|for (?:an|a|our) (?:article|story|feature|piece|documentary"

@@ -39,7 +39,8 @@ class _Scores(dict[str, float]):
 
     def __missing__(self, name: str) -> float:
         r = self._reading
-        value, r._why[name] = score(_TABLES[name], r.text)
+        text = sig.without_not_joining(r.text) if name == "join" else r.text
+        value, r._why[name] = score(_TABLES[name], text)
         self[name] = value
         return value
 
@@ -153,7 +154,7 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
                                             *r.why["erase"]))
         return Decision("leave", 0.95, ("sent to our unsubscribe address",))
     if confirm_reply:
-        return _confirm_reply(r)
+        return _confirm_reply(p, r, ctx)
     if p.route("bulletin") and not _is_reply(p):
         return Decision("bulletin", 0.9, ("sent to the bulletin address",))
     hub = p.route("hub")
@@ -192,9 +193,31 @@ def _oversized(p: Parsed) -> Decision:
     return Decision("review", 0.0, (f"too large to read ({p.size} bytes)",))
 
 
-def _confirm_reply(r: Reading) -> Decision:
+_QUOTED_TO = re.compile(r"^[>\s]*\*?(?:to|an|[àa]|para|aan|do|til|till)\*?\s*:\s*(.+)$",
+                        re.I | re.M)
+
+
+def _quoted_recipient(p: Parsed, ctx: Context) -> str | None:
+    """The address our quoted mail was sent to, when the quote shows it (Outlook blocks)."""
+    if not p.quoted or "@" not in p.quoted:
+        return None
+    m = _QUOTED_TO.search(p.quoted[:3000])
+    if m is None:
+        return None
+    found = [a for a in addresses_in(m.group(1)) if not is_ours(a, ctx)]
+    return found[0] if found else None
+
+
+def _confirm_reply(p: Parsed, r: Reading, ctx: Context) -> Decision:
     """A reply to our confirmation mail: assent unless it says otherwise."""
     why = ("a reply to our confirmation mail",)
+    if concerns.ON_BEHALF.search(r.body):
+        return Decision("review", 0.5, (*why, "answers for someone else"), confirm_reply=True,
+                        third_party=True)
+    sent_to = _quoted_recipient(p, ctx)
+    if sent_to and sent_to != p.from_addr.lower():
+        return Decision("review", 0.5, (*why, "the mail it answers went to another address"),
+                        confirm_reply=True)
     if r.scores["erase"] >= 0.75:
         return Decision("erase", 0.9, (*why, *r.why["erase"]), confirm_reply=True)
     if r.scores["leave"] >= 0.8 and r.scores["commit"] < 0.75:
@@ -283,7 +306,11 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     for pattern, reason in ((concerns.PRESS, "a press or media enquiry"),
                             (concerns.OFFER, "an offer to serve as an officer"),
                             (concerns.ROLES, "about national roles or the steering group")):
-        if pattern.search(body) and r.top("erase", "leave") < 0.8:
+        m = pattern.search(body)
+        if m and pattern is concerns.ROLES and r.scores["org"] >= 0.6 \
+                and body[max(0, m.start() - 6):m.start()].endswith(("our ", "their ")):
+            continue  # an organisation's own steering group, not the network's
+        if m and r.top("erase", "leave") < 0.8:
             return Decision("review", 0.5, (reason,))
     if concerns.CASEWORK.search(body) and r.top("erase", "leave", "join") < 0.8:
         return Decision("review", 0.5, ("asks for help with a personal case",))
@@ -313,8 +340,13 @@ def _membership(r: Reading) -> Decision | None:
         if sc["join"] >= 0.8:
             return Decision("review", 0.4, ("asks both to join and to leave",))
         return Decision("leave", round(sc["leave"], 3), tuple(why["leave"]))
-    if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit):
+    if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit) \
+            and not concerns.PERSONAL.search(body):
         return Decision("org_join", round(max(sc["org"], 0.7), 3), tuple(why["org"]))
+    if sc["status"] >= 0.8 and sc["status"] > sc["join"] and sc["move"] < 0.7 \
+            and not r.explicit_commit:
+        # "am I already on your list? I filled in a form": asks where they stand
+        return Decision("status", round(sc["status"], 3), tuple(why["status"]))
     if sc["join"] >= 0.6 or r.explicit_commit:
         reserved, reserved_why = score(sig.RESERVATIONS, body)
         if (r.commit_neg >= 0.5 and sc["commit"] >= 0.5) or reserved >= 0.85:

@@ -240,6 +240,10 @@ def organisation_name(display: str, text: str) -> str | None:
         words = phrase.split()
         if any(w.lower() in _ORG_WORDS for w in words) and 2 <= len(words) <= 8:
             named.append(phrase)
+    for m in _ROLE_OF.finditer(text[:3000]):
+        phrase = m.group(1).strip(" ,.-")
+        if 1 <= len(phrase.split()) <= 8:
+            named.insert(0, phrase)  # "as secretary of Unite Community Hastings": it names itself
     for phrase in named:
         if shown and shown.lower() in phrase.lower() and len(phrase) > len(shown):
             return phrase
@@ -248,6 +252,13 @@ def organisation_name(display: str, text: str) -> str | None:
     return shown or None
 
 
+# "I'm writing as secretary of X", "chair of X": an officer naming the body they write for.
+_ROLE_OF = re.compile(
+    r"\b(?i:as|i'?m|i am)\s+(?i:the\s+)?(?:(?i:branch|membership|general|joint|acting|assistant"
+    r"|vice)\s+)?(?i:secretary|chair|chairperson|treasurer|convenor|convener|organiser|organizer"
+    r"|co-?ordinator|president|officer|delegate)\s+(?i:of|for|at)\s+(?i:the\s+)?"
+    r"((?:[A-Z][\w'’&\-]*|of|the|and|for|at|in|&)(?:\s+(?:[A-Z][\w'’&\-]*|of|the|and|for|at"
+    r"|in|&))*)")
 _ORG_PHRASE = re.compile(
     r"\b(?i:we'?re|we are|this is|on behalf of|writing from|writing for)\s+(?i:the\s+)?"
     r"((?:[A-Z][\w'’&\-]*|of|the|and|for|at|in|&)(?:\s+(?:[A-Z][\w'’&\-]*|of|the|and|for|at"

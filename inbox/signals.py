@@ -64,6 +64,24 @@ JOIN = rules(
      "wants to join (non-English)"),
 )
 
+# A wish not to join ("I no longer want to be a member", "not interested in joining",
+# "I didn't ask to join"): blanked out before the join rules read the text.
+NOT_JOINING = re.compile(
+    r"\b(?:no longer|not|never|don'?t|do not|didn'?t|did not|doesn'?t|does not|won'?t"
+    r"|wouldn'?t|nor) (?:\w+ ){0,2}?(?:want|wish|like|intend|mean|ask|plan|interested|keen"
+    r"|need|care)(?:ed|s)?(?: in| to)? (?:join|joining|be (?:a )?members?|being (?:a )?members?"
+    r"|become (?:a )?members?|becoming (?:a )?members?|sign(?:ing)? up|be signed up|be part"
+    r"|being part|be added|be involved|getting involved|get involved)\b[^.!?,;]{0,40}")
+NEGATIONS = ("not", "n't", "never", "no longer", "nor ")
+
+
+def without_not_joining(text: str) -> str:
+    """*text* with every wish not to join blanked out (unchanged when it negates nothing)."""
+    if not any(n in text for n in NEGATIONS):
+        return text
+    return NOT_JOINING.sub(" ", text)
+
+
 COMMIT = rules(
     (rf"\b{_ME}(?: also| hereby| fully| wholeheartedly| happily| gladly| do| truly| can| will"
      r"| absolutely| definitely)* (?:commit|pledge)\b", 0.9, "says I commit"),
@@ -77,9 +95,10 @@ COMMIT = rules(
     (r"\b(?:agree|agreed) (?:with|to) (?:all|everything|every single one|every one|each one)\b",
      0.85, "agrees with all of them"),
     (r"\b(?:i|we) agree(?: with)?(?: it| them| this)? all\b", 0.8, "agrees with all"),
-    (r"\b(?:accept|endorse|adopt|sign up to|subscribe to|stand by|uphold)(?: all| each| every"
-     r"| every one of| each of| the| your| ur| these| those| its| twelve| 12| founding)+"
-     r" (?:\w+ )?principles\b", 0.85, "accepts the principles"),
+    (r"\b(?<!not )(?<!n't )(?:accept|endorse|adopt|sign up to|subscribe to|stand by|uphold)"
+     r"(?: all| each| every| every one of| each of| the| your| ur| these| those| its| twelve"
+     r"| 12| founding| for the many'?s| the network'?s| ftm'?s)+ (?:\w+ )?principles\b", 0.85,
+     "accepts the principles"),
     (r"\bsupport (?:all|each|every one) of (?:the|your|these) (?:\w+ )?principles\b"
      r"|\bsupport (?:all|each of) (?:the )?(?:twelve|12) (?:\w+ )?principles\b", 0.75,
      "supports all the principles"),
@@ -92,6 +111,13 @@ COMMIT = rules(
 
 # Partial, conditional or refused commitment: never counts as a commitment.
 NOT_COMMIT = rules(
+    (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) (?:of|out of)"
+     r" (?:the |your |all |those |these )?(?:twelve|12)\b|\ball but (?:one|two|three|a few"
+     r"|number|principle|point|no\.?|#|\d)", 0.9, "agrees with only some of them"),
+    (r"\b(?:can'?t|cannot|can not|couldn'?t|won'?t|will not|wouldn'?t)(?: (?:honestly|really"
+     r"|fully|quite|personally|in (?:all |good )?conscience))? (?:sign up to|agree (?:with|to)"
+     r"|accept|support|endorse|get behind|commit to|go along with|back|subscribe to)\b(?! more)",
+     0.85, "cannot accept part of it"),
     (r"\b(?:most|some|many|several|nearly all|almost all|a few|majority) of (?:the|your|them"
      r"|these|those|ur)\b", 0.8, "agrees only partly"),
     (r"\b(?:except|apart from|other than|save for|with the exception of|bar)\s+(?:for\s+)?"
@@ -118,6 +144,11 @@ REFUSE = rules(
      r"|\bnot interested\b|\b(?:don'?t|do not|no longer) (?:want|wish) to (?:join|be a member"
      r"|commit|sign up|go ahead)\b|\b(?:i|we) (?:do not|don'?t|cannot|can'?t|won'?t) (?:agree"
      r"|accept|commit)\b", 0.9, "declines"),
+    (r"\b(?:i|we) (?:didn'?t|did not|never|have not|haven'?t) (?:ask(?:ed)?|appl(?:y|ied)"
+     r"|sign(?:ed)? up|register(?:ed)?|subscribe(?:d)?|request(?:ed)?)\b[^.!?]{0,20}"
+     r"|\bsomeone (?:else )?(?:must have|has|have|may have|signed|put|used|entered)\b[^.!?]{0,30}"
+     r"\b(?:me|my (?:e-?mail|name|address|details))\b|\bnot me who\b|\bwasn'?t me\b", 0.85,
+     "says they never asked to join"),
 )
 # Requests about how mail is delivered (digest or each message): for a person to handle.
 SETTINGS = re.compile(r"\b(?:digest (?:mode|only|version)|(?:weekly|daily) (?:digest|summary)"
@@ -189,6 +220,9 @@ ERASE = rules(
     (r"\b(?:delete|erase|wipe|remove) (?:me|us) (?:from|off) (?:your|the|all)\b[^.!?]{0,15}"
      r"\b(?:database|databases|records|system|systems|files|servers)\b", 0.9,
      "asks to be deleted from the database"),
+    (r"\b(?:delete|erase|remove|wipe|purge|destroy)\b[^.!?]{0,60}\bfrom (?:your|the|all"
+     r"|all of your|any of your) (?:records|database|databases|systems?|files|servers"
+     r"|archives)\b", 0.85, "asks to be deleted from the records"),
     (r"\b(?:erasure|right to be forgotten|forget me|forget about me|article 17)\b", 0.9,
      "invokes the right to erasure"),
     (r"\b(?:my|our) (?:personal )?(?:data|details|information|info|records?)\b[^.!?]{0,25}"
@@ -231,6 +265,35 @@ MOVE = rules(
 )
 
 STATUS = rules(
+    (r"\b(?:what|which) (?:postcode|post code|address|e-?mail address|e-?mail|name|details|data"
+     r"|information|info|records?|hub) (?:have|do|did|are) you (?:got|have|hold|use|using|keep"
+     r"|store|holding|keeping|storing)\b|\bwhat (?:have|do) you (?:got|have|hold|keep) (?:on|about"
+     r"|for) (?:me|us)\b", 0.85, "asks what we hold about them"),
+    (r"\b(?:do|did) you (?:still )?(?:have|hold|keep) (?:my|the right|the correct|the wrong|any)"
+     r" (?:postcode|post code|address|details|data|information|info|records?|e-?mail)\b"
+     r"|\b(?:is|are) my (?:postcode|address|details|e-?mail|name)\b[^.!?]{0,25}\b(?:right"
+     r"|correct|up to date|on (?:file|record|your system))", 0.8, "asks whether their details are"
+     " right"),
+    (r"\b(?:what|which|all|any|the|all the|any of the) (?:personal )?(?:data|information|info"
+     r"|details|records)\b[^.!?]{0,25}\b(?:you|you'?ve|the network|ftm|for the many|your"
+     r" organisation) (?:hold|have|keep|store|process|are holding|are keeping|are storing"
+     r"|are processing|have got|got)\b", 0.85, "asks what we hold"),
+    (r"\b(?:right of access|d?sar\b|data subject access|access request|request (?:for )?access to"
+     r" (?:my|the|all my) (?:personal )?(?:data|information)|access to (?:my|the) personal"
+     r" (?:data|information))|\bart(?:icle|ikel|[íi]culo|icolo|yku[łl]|\.)? ?15\b", 0.85,
+     "makes a subject access request"),
+    (r"(?:cais am fynediad|cais gwrthrych am wybodaeth|copi o'?r (?:holl )?(?:ddata|wybodaeth)"
+     r"|data personol sydd gennych|acc[èe]s (?:à|a) mes donn[ée]es|droit d'acc[èe]s|acceso a mis"
+     r" datos|derecho de acceso|auskunft (?:über|uber) (?:meine|die (?:über mich|gespeicherten))"
+     r"|auskunftsersuchen|dost[ęe]p do (?:moich )?danych|prawo dost[ęe]pu|accesso ai (?:miei )?dati"
+     r"|diritto di accesso|inzage in mijn gegevens)", 0.85,
+     "makes a subject access request (non-English)"),
+    (r"\b(?:don'?t|do not) want to (?:sign up|join|register|be (?:added|signed up)|enrol)"
+     r" (?:twice|again|a second time)\b|\b(?:already|still) (?:a member|signed up|registered"
+     r"|on (?:your|the) (?:list|system|books|database))\b[^.!?]{0,20}\?", 0.75,
+     "asks whether they are already a member"),
+    (r"\b(?:when did i (?:join|sign up|become a member)|how long have i been a member"
+     r"|(?:my )?membership (?:number|start date|card))\b", 0.75, "asks when they joined"),
     (r"\bam i (?:now |already |still )?(?:confirmed|a member|registered|signed up|subscribed"
      r"|on (?:the|your) (?:list|system|database|books)|in the network|in|active|a full member)"
      r"(?:\W|$)", 0.85, "asks whether they are a member"),
@@ -264,6 +327,22 @@ STATUS = rules(
 )
 
 HELP = rules(
+    (r"\b(?:is there|are there|do you charge|do (?:i|we|members) pay|is there any) (?:a |an |any )?"
+     r"(?:membership |joining |annual |monthly |yearly )?(?:fee|fees|cost|costs|charge|subscription"
+     r"|subs|dues)\b|\bhow much (?:does it|is it|does membership|is membership|does joining"
+     r"|do (?:i|we|members) (?:have to )?pay)\b|\bis (?:it|membership|joining) free\b", 0.7,
+     "asks what membership costs"),
+    (r"\bdo (?:i|we|members|you|people) (?:have|need|got) to (?:\w+ )?(?:pay|attend|go|come|be"
+     r"|do|take part|volunteer|give|turn up)\b|\b(?:what|how much) (?:is|are) (?:expected"
+     r"|required) of\b|\bwhat (?:does|would|will) (?:membership|being a member|joining)"
+     r" (?:involve|entail|mean|require|commit)|\bis there (?:any|an) (?:obligation|requirement"
+     r"|expectation)\b|\bhow much time\b", 0.7, "asks what membership involves"),
+    (r"\bcan (?:i|we|members|you|one|people) (?:belong to|be in|be a member of|join) (?:two"
+     r"|more than one|several|multiple|both|another)\b|\bwhat(?:'s| is) the difference between"
+     r"\b|\bis it possible to\b|\bwho (?:decides|chooses|picks|sets)\b", 0.6,
+     "asks how the network works"),
+    (r"^(?:a |quick |one )?(?:question|questions|query|queries|enquiry|inquiry)\W*$", 0.5,
+     "the subject says it is a question"),
     (r"^(?:help|help\?|help please|please help|\?|commands|info|information|how does this"
      r" work\??)\W*$", 0.8, "asks for help"),
     (r"\bhow (?:do|can|would|should|could) (?:i|we|one|you|someone)\b", 0.65, "asks how to"),
@@ -286,7 +365,9 @@ HELP = rules(
 )
 
 ORG = rules(
-    (r"\b(?:we'?re|we are|this is|i'?m writing on behalf of|on behalf of) (?:the )?[^.!?,]{0,60}"
+    (r"\b(?:we'?re|we are|this is|i'?m writing on behalf of|(?<!not )on behalf of"
+     r"|(?:writing|write) as (?:the )?(?:\w+ )?(?:secretary|chair|treasurer|convenor|organiser"
+     r"|coordinator|co-ordinator|president|officer|rep) (?:of|for)) (?:the )?[^.!?,]{0,60}"
      r"\b(?:branch|union|trades council|society|soc|association|campaign|collective"
      r"|co-op|coop|co-operative|cooperative|committee|club|federation|forum|alliance|coalition"
      r"|tenants|residents"
@@ -294,7 +375,7 @@ ORG = rules(
      r"|project|mosque|church|chapel|synagogue|temple|gurdwara|foodbank|food bank)\b", 0.6,
      "writes as an organisation"),
     (r"\baffiliat(?:e|ed|ing|ion)\b", 0.8, "asks to affiliate"),
-    (r"\b(?:our|the) (?:branch|committee|society|association|group|union|organisation"
+    (r"\b(?:our|the) (?:\w+ )?(?:branch|committee|society|association|group|union|organisation"
      r"|organization|campaign|members|executive|agm|meeting|collective|board|council)"
      r"\b[^.!?]{0,30}\b(?:has |have )?(?:voted|agreed|decided|resolved|would like|wants|wish"
      r"|wishes|unanimously)\b", 0.75, "the organisation decided to join"),

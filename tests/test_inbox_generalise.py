@@ -1,0 +1,177 @@
+"""General rules a careful reader applies, each in several phrasings the corpus does not use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from inbox.classify import classify
+from inbox.context import Context
+from inbox.result import ACTING
+from tests.mailmaker import NET, confirm_reply, mail
+
+CTX = Context()
+CONFIRM_TO = "forthemany.network+confirm-Ab12Cd34Ef56@gmail.com"
+
+
+def outlook_forward(body: str, sent_to: str, sender: str) -> bytes:
+    """Our confirmation mail forwarded (Outlook style) to its own +confirm- address."""
+    block = ("\n\n________________________________\nFrom: For the Many <" + CONFIRM_TO + ">\n"
+             "Sent: 10 March 2025 20:02\nTo: " + sent_to + "\nSubject: Please confirm: your "
+             "For the Many membership\n\nHello,\n\nTo confirm that you commit to the twelve "
+             "principles, simply reply to this email.\n")
+    return mail(body + block, subject="FW: Please confirm: your For the Many membership",
+                sender=sender, to=CONFIRM_TO, reply_to_ours=4100)
+
+
+CASES: list[tuple[str, bytes, dict[str, Any]]] = [
+    # --- a wish NOT to join is no join: negated joining words count for nothing ----------
+    ("leave: no longer want to be a member", mail(
+        "Please take me off your list, I no longer want to be a member."),
+     {"intent": "leave"}),
+    ("leave: don't want to be part of it", mail(
+        "Remove me from the mailing list please. I don't want to be part of this any more.",
+        subject="stop"), {"intent": "leave"}),
+    ("leave: not interested in joining", mail(
+        "I'm not interested in joining, please stop emailing me."), {"intent": "leave"}),
+    ("leave: never wanted to sign up", mail(
+        "I never wanted to sign up to this. Unsubscribe me."), {"intent": "leave"}),
+    # --- status: what do you hold / am I already on it (even when a form is mentioned) ---
+    ("status: which postcode have you got", mail(
+        "Which postcode have you got for me? I may have given my old one.\n\nTom Reed",
+        subject="postcode?", sender="tom.reed@gmail.com"),
+     {"intent": "status", "postcode": None, "name": "Tom Reed"}),
+    ("status: what address do you have", mail(
+        "Hi, what address do you have on file for me? Just checking it's right.",
+        subject="My details"), {"intent": "status"}),
+    ("status: is my postcode right", mail(
+        "Is my postcode correct on your system? I can't remember what I put."),
+     {"intent": "status"}),
+    ("status: already on the list after a stall form", mail(
+        "Am I already on your list? I put my name on your clipboard at the Pride stall but "
+        "heard nothing. Don't want to sign up twice!"), {"intent": "status"}),
+    ("status: unsure whether signed up", mail(
+        "I filled in one of your forms at the rally last month. Have I been added? I don't "
+        "want to join again if I'm already in."), {"intent": "status"}),
+    # --- subject access requests, in other words and languages ----------------------------
+    ("status: indirect SAR", mail(
+        "Please send me details of all the personal information you hold about me, and "
+        "who it has been shared with.", subject="Data request"), {"intent": "status"}),
+    ("status: right of access", mail(
+        "I am exercising my right of access under the UK GDPR. Please provide my data within "
+        "one month.", subject="Request"), {"intent": "status"}),
+    ("status: Welsh and English SAR", mail(
+        "Cais gwrthrych am wybodaeth / Subject access request.\n\nHoffwn gael copi o'r "
+        "wybodaeth sydd gennych amdanaf. I would like a copy of the information you have "
+        "about me.\n\nDiolch,\nGwen Morgan", subject="Cais / Request",
+        sender="Gwen Morgan <gwen.m@gmail.com>"), {"intent": "status"}),
+    ("status: Polish SAR", mail(
+        "Dzień dobry, proszę o dostęp do moich danych osobowych (art. 15 RODO).\n\nPiotr",
+        subject="Dane osobowe"), {"intent": "status"}),
+    ("status: French SAR", mail(
+        "Bonjour, je demande l'accès à mes données personnelles conformément à l'article 15 "
+        "du RGPD.\n\nClaire", subject="Demande"), {"intent": "status"}),
+    # --- help: what membership costs or involves -----------------------------------------
+    ("help: fees", mail("Is there a fee to be a member? I'm on a low income.",
+                        subject="Membership"), {"intent": "help"}),
+    ("help: obligations", mail("Do members have to attend meetings? I work shifts.",
+                               subject="question"), {"intent": "help"}),
+    ("help: how much", mail("How much does membership cost, and what does being a member "
+                            "involve?"), {"intent": "help"}),
+    ("help: two hubs", mail("Can I belong to two hubs? I split my week between Leeds and "
+                            "York."), {"intent": "help"}),
+    # --- a person holding an office who joins personally ---------------------------------
+    ("join: councillor in a personal capacity", mail(
+        "I'd like to join in a personal capacity, not on behalf of the group. I live in "
+        "S11.\n\nCllr Ann Hale\nSheffield City Council\nTown Hall, Pinstone Street, Sheffield "
+        "S1 2HH", sender="Cllr Ann Hale <ann.hale@sheffield.example.gov.uk>"),
+     {"intent": "join", "postcode": "S11", "name": "Ann Hale"}),
+    ("join: union rep as an individual", mail(
+        "I'm the rep for our union branch, but I want to join as an individual. BS5 0HE."),
+     {"intent": "join", "postcode": "BS5 0HE"}),
+    # --- an organisation's own steering group is not the network's -----------------------
+    ("org_join: our steering group agreed", mail(
+        "Our steering group has agreed that we accept For the Many's twelve founding "
+        "principles, and we would like to join as an organisation.\n\nRiverside Tenants "
+        "Association", sender="Riverside Tenants Association <rta@example.org>"),
+     {"intent": "org_join", "commitment": True}),
+    ("org_join: secretary writes for the branch", mail(
+        "I'm writing as secretary of Unison Calderdale Health. Our branch voted to affiliate "
+        "last night.\n\nJan Holt", sender="Jan Holt <jan.holt@gmail.com>"),
+     {"intent": "org_join", "name": "Unison Calderdale Health"}),
+    # --- requests about someone else -----------------------------------------------------
+    ("review: join plus remove an ex", mail(
+        "Sign me up please, LS9 7AB. Also take my ex off your list (kim@example.com)."),
+     {"intent": "review", "postcode": "LS9 7AB"}),
+    ("review: unsubscribe her", mail(
+        "My flatmate moved out. Please unsubscribe her, she asked me to: amy@example.org"),
+     {"intent": "review"}),
+    ("review: sign him up", mail("Can you sign him up? My lodger Jamal, jamal@example.org, "
+                                 "M8 9QQ. I'd also like to join myself."),
+     {"intent": "review"}),
+    # --- replies to the confirmation mail that are no assent -----------------------------
+    ("review: commits for his wife", outlook_forward(
+        "My wife got this but doesn't use email. She says yes to all of it.\n\nRaj",
+        "Meena Shah <meena.shah@example.com>", "Raj Shah <raj.shah@example.com>"),
+     {"intent": "review", "commitment": False}),
+    ("review: forwarded confirmation from another address", outlook_forward(
+        "Yes, I commit.", "Meena Shah <meena.shah@example.com>",
+        "M Shah <m.shah.work@example.net>"), {"intent": "review", "commitment": True}),
+    ("commit: forwarded confirmation from the same address", outlook_forward(
+        "Yes, I commit.", "Meena Shah <meena.shah@example.com>",
+        "Meena Shah <meena.shah@example.com>"), {"intent": "commit", "commitment": True}),
+    ("review: confirms on her mum's behalf", confirm_reply(
+        "I'm replying on her behalf - mum agrees with all the principles."),
+     {"intent": "review", "commitment": False}),
+    ("review: did not ask to join", confirm_reply(
+        "I didn't ask to join anything. Who gave you my address?"),
+     {"intent": "review", "commitment": False}),
+    ("erase: did not ask, delete my address", confirm_reply(
+        "I never signed up for this - someone must have used my email. Please delete my "
+        "address and anything else you have from your records."),
+     {"intent": "erase", "commitment": False}),
+    ("erase: wipe from your database", confirm_reply(
+        "Not me. Please wipe my email from your database."),
+     {"intent": "erase", "commitment": False}),
+    # --- partial commitment -------------------------------------------------------------
+    ("review: ten of twelve", confirm_reply(
+        "I agree with ten of the twelve. The other two I'm not sure about."),
+     {"intent": "review", "commitment": False}),
+    ("review: all but one", confirm_reply("All but one - I can't support number 6 as written."),
+     {"intent": "review", "commitment": False}),
+    ("review: can't honestly sign up to one", confirm_reply(
+        "Mostly yes, but I can't honestly sign up to the immigration one."),
+     {"intent": "review", "commitment": False}),
+    ("commit: couldn't agree more", confirm_reply("Couldn't agree more with all of them!"),
+     {"intent": "commit", "commitment": True}),
+    # --- a reply that only supplies the postcode we asked for ----------------------------
+    ("postcode: sorry, it's", mail("Sorry! It's M14 5RT", subject="Re: One more thing: your "
+                                   "postcode", reply_to_ours=61), {"postcode": "M14 5RT"}),
+    ("postcode: lower case, no space", mail(
+        "oops forgot - m145rt\n\nBob", subject="Re: One more thing: your postcode",
+        reply_to_ours=62), {"postcode": "M14 5RT"}),
+    ("postcode: here you go", mail(
+        "Here you go: LS6 3HN\n\nOn Mon, 3 Mar 2025 at 09:00, For the Many <" + NET + "> "
+        "wrote:\n> Please reply with your postcode (for example L8 1AB).",
+        subject="Re: One more thing: your postcode", reply_to_ours=63),
+     {"postcode": "LS6 3HN"}),
+]
+
+
+@pytest.mark.parametrize("name, raw, want", CASES, ids=[c[0] for c in CASES])
+def test_general_rule(name: str, raw: bytes, want: dict[str, Any]) -> None:
+    # each phrasing of a general rule gets the intent and fields a careful human gives it
+    got = classify(raw, CTX)
+    for key, value in want.items():
+        assert getattr(got, key) == value, (key, getattr(got, key), got.intent, got.reasons)
+
+
+def test_postcode_replies_continue_a_signup() -> None:
+    # a reply that only supplies a postcode is a join or waits for review, never another act
+    replies = [raw for name, raw, _ in CASES if name.startswith("postcode:")]
+    assert len(replies) == 3
+    for raw in replies:
+        got = classify(raw, CTX)
+        assert got.intent in ("review", "join"), (got.intent, got.reasons)
+        assert got.intent == "join" or got.intent not in ACTING
