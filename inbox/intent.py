@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inbox import bounce, concerns, machine
+from inbox import bounce, concerns, machine, spam
 from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
@@ -143,8 +143,11 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("auto_reply", round(a, 3), ("an automatic reply by its content", *a_why))
     confirm_reply = bool(p.route("confirm")) or (
         p.reply_to_ours is not None and bool(CONFIRM_SUBJECT.search(p.subject)))
-    s, s_why = (0.0, []) if confirm_reply else machine.spam(p, r.full_subject + " . " + r.body)
-    if s >= 0.7 and not confirm_reply:
+    # what a member or officer sends to a hub or the bulletin address needs surer signs
+    to_list = p.route("hub") is not None or p.route("bulletin") is not None
+    s, s_why = (0.0, []) if confirm_reply else spam.spam(p, r.full_subject + " . " + r.body,
+                                                           ours=to_list)
+    if s >= (0.85 if to_list else 0.7) and not confirm_reply:
         if r.top("join", "leave", "erase") >= 0.85 and s < 0.9:
             return Decision("review", 0.5, ("reads as mass mail but also as a request", *s_why))
         return Decision("spam", round(s, 3), ("unsolicited or mass mail", *s_why))

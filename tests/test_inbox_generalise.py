@@ -175,3 +175,119 @@ def test_postcode_replies_continue_a_signup() -> None:
         got = classify(raw, CTX)
         assert got.intent in ("review", "join"), (got.intent, got.reasons)
         assert got.intent == "join" or got.intent not in ACTING
+
+
+HUB = "forthemany.network+hub-leeds-north@gmail.com"
+BULLETIN = "forthemany.network+bulletin@gmail.com"
+
+SPAM: list[tuple[str, bytes]] = [
+    # --- invoices and payment demands nobody here ordered ---------------------------------
+    ("overdue invoice", mail(
+        "Dear Customer,\n\nInvoice 55120 for your banner order remains unpaid. The amount "
+        "outstanding is GBP 230.00. Please make payment today to avoid a late payment fee.\n\n"
+        "Accounts\nQuickPrint Ltd, 2 Mill Road, Leeds LS1 4AB",
+        subject="Payment reminder: invoice 55120", sender="Accounts <ar@quickprint.example>")),
+    ("final demand", mail(
+        "FINAL NOTICE. Your account is overdue and will be passed to our collections agency "
+        "unless payment is made within 48 hours. Pay online: https://pay.example/x",
+        subject="Final notice", sender="Billing <billing@services.example>")),
+    # --- domain, listing and SEO renewals --------------------------------------------------
+    ("domain listing renewal", mail(
+        "Your domain listing for forthemany.network is due for renewal. Expiration date: 2 "
+        "June 2025. This notice is not a bill. Renew: https://dom-list.example/r",
+        subject="Domain listing renewal", sender="Domain Listing <notice@dom-list.example>")),
+    ("search rankings", mail(
+        "Hi, I checked your website and it is not on the first page of Google. We can get "
+        "your site to the top 10 with our SEO package. Reply for a free audit.",
+        subject="Your website", sender="Raj <raj@rankfast.example>")),
+    # --- trade and product pitches, also in other languages ---------------------------------
+    ("banner factory", mail(
+        "Hello, we are a professional manufacturer of flags and banners in Ningbo with "
+        "competitive prices and free samples. Fast shipping to the UK.",
+        subject="Flags and banners supplier", sender="Nancy <nancy@flags-cn.example>")),
+    ("Spanish SEO", mail(
+        "Hola, ofrecemos posicionamiento web en Google para su página web. Primer mes "
+        "gratis. Responda a este correo.", subject="Posicionamiento web",
+        sender="Marketing <info@posiciona.example>")),
+    ("German SEO", mail(
+        "Guten Tag, wir bieten Suchmaschinenoptimierung für Ihre Webseite. Mehr Besucher, "
+        "garantiert. Antworten Sie für ein Angebot.", subject="Mehr Besucher",
+        sender="Web Team <team@seo-de.example>")),
+    ("Polish SEO", mail(
+        "Dzień dobry, oferujemy pozycjonowanie stron www w Google. Bezpłatna analiza "
+        "strony internetowej.", subject="Pozycjonowanie",
+        sender="Biuro <biuro@pozycja.example>")),
+    ("Russian promotion without the word SEO", mail(
+        "Здравствуйте! Предлагаем раскрутку вашего сайта и рассылку по базе клиентов. "
+        "Скидка 20%.", subject="Реклама", sender="Реклама <ad@promo.example>",
+        charset="koi8-r")),
+    ("Chinese trade", mail(
+        "您好！我司专业生产LED显示屏，工厂直销，价格优惠。如有需要，请回复。",
+        subject="LED显示屏", sender="Amy <amy@led.example>", charset="gb2312")),
+    # --- phishing in other guises ----------------------------------------------------------
+    ("unusual sign-in", mail(
+        "We detected unusual sign-in activity on your account. Confirm your account within "
+        "24 hours or it will be locked: https://acc0unt-check.example",
+        subject="Security alert", sender="Account Team <security@acc0unt-check.example>")),
+    ("password expiry", mail(
+        "Your password expires today. Keep your current password by logging in here: "
+        "https://portal-keep.example", subject="Password expiry notice",
+        sender="IT Helpdesk <it@portal-keep.example>")),
+    ("shared document", mail(
+        "A document has been shared with you: 'FTM payment schedule.pdf'. Review and sign "
+        "via DocuSign: https://docu-sign.example/v", subject="Document for review",
+        sender="DocuSign <dse@docu-sign.example>")),
+    ("failed billing", mail(
+        "Your payment failed. Update your billing details to keep your subscription: "
+        "https://billing-fix.example", subject="Action required",
+        sender="Netflix <info@billing-fix.example>")),
+    # --- another organisation's newsletter with its own events ------------------------------
+    ("newsletter with its own event", mail(
+        "RIVERSIDE RESIDENTS NEWSLETTER - Issue 14\n\nIn this issue: the new bin rota, our "
+        "summer fair and the library campaign.\n\nSummer fair: Saturday 14 June, 12pm to "
+        "4pm, St Mark's Church Hall, Leeds LS6 2QQ. All welcome!\n\nFollow us on Facebook.\n"
+        "You are receiving this email because you signed up at one of our events. Unsubscribe "
+        "from this list: https://rra.example/u", subject="Riverside news: summer fair",
+        sender="Riverside Residents <news@rra.example>", date="Mon, 02 Jun 2025 09:00:00 "
+        "+0100")),
+    ("campaign round-up", mail(
+        "Our monthly newsletter. Join 12,000 supporters taking action this month: rally on "
+        "Friday 20 June at 6pm, City Square. Donate now: https://camp.example/d\n\nForward "
+        "this to a friend.", subject="June round-up",
+        sender="Clean Air Now <hello@cleanair.example>")),
+]
+
+
+@pytest.mark.parametrize("name, raw", SPAM, ids=[c[0] for c in SPAM])
+def test_unsolicited_mail_is_spam(name: str, raw: bytes) -> None:
+    # scams, sales pitches and other bodies' mass mail are spam, never an acting intent
+    got = classify(raw, CTX)
+    assert got.intent == "spam", (got.intent, got.reasons)
+    assert got.postcode is None and got.name is None
+
+
+NOT_SPAM: list[tuple[str, bytes, str]] = [
+    ("formal join letter", mail(
+        "Dear Sir/Madam,\n\nI would like to become a member of For the Many.\n\nYours "
+        "faithfully,\n\nEdna Price\n4 Bryn Road\nWrexham\nLL11 2AB",
+        sender="Edna Price <edna.price@example.com>"), "join"),
+    ("treasurer about a hall invoice", mail(
+        "Hi all, I've paid the invoice for the hall hire, so the meeting is on. Thanks to "
+        "everyone who chipped in.\n\nSue", to=HUB, subject="Hall paid",
+        sender="Sue Kaur <sue.kaur@example.com>"), "hub_post"),
+    ("bulletin with newsletter furniture", mail(
+        "Dear friends,\n\nIn this issue: the conference, the bus campaign and the new hubs. "
+        "Follow us on Bluesky. Forward this to a friend who should join.\n\nThe steering "
+        "group", to=BULLETIN, subject="June bulletin",
+        sender="Tomasz Nowak <tomasz.nowak@example.com>"), "bulletin"),
+    ("member asking about their website", mail(
+        "Hi, I built a website for our hub - could it be linked from yours? How do I get it "
+        "added?\n\nDev", sender="Dev Rao <dev.rao@example.com>"), "help"),
+]
+
+
+@pytest.mark.parametrize("name, raw, intent", NOT_SPAM, ids=[c[0] for c in NOT_SPAM])
+def test_people_are_not_spam(name: str, raw: bytes, intent: str) -> None:
+    # a person's own mail that shares words with spam still gets its own intent
+    got = classify(raw, CTX)
+    assert got.intent == intent, (got.intent, got.reasons)
