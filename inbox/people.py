@@ -295,7 +295,11 @@ def valid_address(addr: str) -> str | None:
 _USE_OTHER = re.compile(
     r"\b(?:please )?(?:use|send (?:it|them|everything|mail|emails|things) to|contact me (?:at|on)"
     r"|write to me at|switch (?:me |it )?to|change (?:it|my (?:email|address)) to|my (?:new|other"
-    r"|personal|home|preferred|main) (?:email|e-mail|address)(?: address)? is)\s*:?\s*$", re.I)
+    r"|personal|home|preferred|main) (?:email|e-mail|address)(?: address)? is"
+    r"|use (?:my|this|the|her|his) (?:\w+ ){0,2}(?:e-?mail|address|account)(?: address)?)"
+    r"\s*[,:(-]?\s*$", re.I)
+# What follows an address the writer prefers: "... instead", "... rather than this one".
+_USE_AFTER = re.compile(r"\W*(?:instead|from now on|in future|rather than|not this)", re.I)
 
 
 def preferred_address(text: str, own: str, others: list[str]) -> str | None:
@@ -306,6 +310,6 @@ def preferred_address(text: str, own: str, others: list[str]) -> str | None:
             continue
         before = text[max(0, at - 60):at]
         after = text[at + len(addr):at + len(addr) + 30].lower()
-        if _USE_OTHER.search(before) or re.match(r"\W*(?:instead|from now on|in future)", after):
+        if _USE_OTHER.search(before) or _USE_AFTER.match(after):
             return addr
     return None

@@ -291,3 +291,58 @@ def test_people_are_not_spam(name: str, raw: bytes, intent: str) -> None:
     # a person's own mail that shares words with spam still gets its own intent
     got = classify(raw, CTX)
     assert got.intent == intent, (got.intent, got.reasons)
+
+
+WHO: list[tuple[str, bytes, dict[str, Any]]] = [
+    # --- a workplace in a signature block is not a home, whatever the job ------------------
+    ("press: producer's studio address", mail(
+        "Hi, we're doing a segment on the rent strike and would love a guest from the "
+        "network tomorrow morning.\n\nThanks,\nAl\n\nAl Green\nSenior Producer\nValley Radio, "
+        "12 Bridge Street, Cardiff CF10 1EP", subject="Guest for our show",
+        sender="Al Green <al.green@valleyradio.example>"), {"intent": "review", "postcode": None}),
+    ("join: journalist joins, office in signature", mail(
+        "I'd like to join as a member please, I live in LS7.\n\nPriya Patel\nChief "
+        "Correspondent\nNorthern Post, 1 Wellington Street, Leeds LS1 4DL",
+        sender="Priya Patel <priya@northernpost.example>"), {"intent": "join", "postcode": "LS7"}),
+    ("join: home address signature still counts", mail(
+        "Please sign me up.\n\nMary Jones\n14 Station Road\nChester\nCH1 3AB",
+        sender="Mary Jones <mary.jones@example.com>"), {"intent": "join", "postcode": "CH1 3AB"}),
+    # --- the address the writer asks us to use -------------------------------------------
+    ("join: use my personal address rather than this one", mail(
+        "I want to join, but please use my personal address, sam.home@example.org, rather "
+        "than this one. Postcode M20 2AB.\n\nSam", sender="Sam Lee <s.lee@work.example>"),
+     {"intent": "join", "email": "sam.home@example.org", "postcode": "M20 2AB"}),
+    ("join: use my gmail", mail(
+        "Sign me up please - could you use my gmail account: sam.lee@gmail.com. L8 1AB",
+        sender="Sam Lee <s.lee@work.example>"), {"intent": "join", "email": "sam.lee@gmail.com"}),
+    ("join: another address only mentioned", mail(
+        "I'd like to join. My colleague (jo@work.example) told me about you. L8 1AB",
+        sender="Sam Lee <sam.lee@gmail.com>"), {"intent": "join", "email": "sam.lee@gmail.com"}),
+    # --- an automatic answer speaks for the member we wrote to ----------------------------
+    ("auto: challenge-response filter", mail(
+        "You recently sent a message to kay.ross@example.net. To protect against junk mail, "
+        "Kay only accepts mail from approved senders. Visit the link below to be approved.",
+        subject="Please verify your message to kay.ross@example.net",
+        sender="Kay Ross (via SpamStop) <verify@spamstop.example>",
+        headers={"Auto-Submitted": "auto-replied"}, reply_to_ours=71),
+     {"intent": "auto_reply", "email": "kay.ross@example.net"}),
+    ("auto: helpdesk acknowledgement", mail(
+        "Thank you for your email to enquiries@tenants.example. This is an automatic "
+        "acknowledgement; we will reply within 5 working days.",
+        subject="Automatic reply: Welcome to the Leeds hub",
+        sender="Tenants Union <no-reply@helpdesk.example>", reply_to_ours=72),
+     {"intent": "auto_reply", "email": "enquiries@tenants.example"}),
+    ("auto: out of office naming a colleague", mail(
+        "I am out of the office until Monday. For anything urgent please email "
+        "sam.deputy@example.org.", subject="Out of office: Welcome",
+        sender="Chris Bell <chris.bell@example.org>", reply_to_ours=73),
+     {"intent": "auto_reply", "email": "chris.bell@example.org"}),
+]
+
+
+@pytest.mark.parametrize("name, raw, want", WHO, ids=[c[0] for c in WHO])
+def test_who_and_where(name: str, raw: bytes, want: dict[str, Any]) -> None:
+    # the person a message is about and their home, not a workplace or a service's address
+    got = classify(raw, CTX)
+    for key, value in want.items():
+        assert getattr(got, key) == value, (key, getattr(got, key), got.intent, got.reasons)
