@@ -36,13 +36,16 @@ ON_BEHALF = re.compile(
 # Joining as a person although the writer holds an office ("not on behalf of the branch").
 PERSONAL = re.compile(
     r"\b(?:in a personal capacity|as an individual|in my own right|on my own behalf|for myself,?"
+    r" not|join (?:myself|personally|as myself|as a person)|personally,? (?:not|rather than)"
     r" not|personally,? not|not (?:as|on behalf of|representing|for) (?:the|my|our|a|an)"
     r" (?:\w+ )?(?:group|branch|union|council|councillor|party|organisation|organization"
     r"|campaign|committee|society|association|employer|company|charity))\b")
 PRESS = re.compile(
     r"\b(?:journalist|reporter|press (?:enquiry|inquiry|office|release)|media (?:enquiry"
-    r"|inquiry)|newspaper|for (?:an|a|our) (?:article|story|feature|piece|documentary"
-    r"|programme|podcast)|writing (?:an|a) (?:article|story|feature|piece)|my deadline"
+    r"|inquiry)|(?:i|we) (?:work|write|am writing|'m writing|are writing) (?:for|at|on)"
+    r" (?:the |a )?[\w' -]{0,30}(?:newspaper|paper|magazine|radio|tv|channel|podcast|news"
+    r"|gazette|times|post|echo|mail|herald)|for (?:an|a|our) (?:article|story|feature|piece"
+    r"|documentary|programme|podcast)|writing (?:an|a) (?:article|story|feature|piece)|my deadline"
     r"|producer at|researcher at|interview (?:someone|you|a member)|on the record|running a"
     r" (?:story|piece|feature)|story (?:on|about)|for comment"
     r"|(?:give|provide) (?:a|us a) comment)\b")

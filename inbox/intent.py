@@ -315,7 +315,8 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
             continue  # an organisation's own steering group, not the network's
         if m and r.top("erase", "leave") < 0.8:
             return Decision("review", 0.5, (reason,))
-    if concerns.CASEWORK.search(body) and r.top("erase", "leave", "join") < 0.8:
+    # casework is a person's own case; a tenants' group campaigning on evictions is not
+    if concerns.CASEWORK.search(body) and r.top("erase", "leave", "join", "org") < 0.8:
         return Decision("review", 0.5, ("asks for help with a personal case",))
     if r.explicit_commit and concerns.ANOTHER_ADDRESS.search(body):
         return Decision("review", 0.5, ("commits from an address other than the one that"

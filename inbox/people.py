@@ -14,7 +14,11 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 
 _TITLES = {"dr", "dr.", "cllr", "cllr.", "councillor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.",
            "miss", "mx", "mx.", "prof", "prof.", "professor", "rev", "rev.", "revd", "sir",
-           "dame", "lord", "lady", "fr", "fr.", "rt", "hon", "hon.", "cde", "comrade"}
+           "dame", "lord", "lady", "fr", "fr.", "rt", "hon", "hon.", "cde", "comrade", "canon",
+           "imam", "rabbi", "pastor", "baroness", "baron", "sister",
+           # post-nominals: "Jane Smith MBE", "Cllr Jo Bloggs MSP"
+           "mp", "msp", "mla", "mep", "obe", "mbe", "cbe", "kbe", "dbe", "qc", "kc", "jp",
+           "phd", "frsa"}
 _NOT_NAMES = {
     "thanks", "thank", "thankyou", "cheers", "best", "regards", "kind", "warm", "warmest",
     "many", "love", "yours", "sincerely", "faithfully", "truly", "hi", "hello", "hey",

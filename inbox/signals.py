@@ -23,7 +23,8 @@ JOIN = rules(
     (rf"\b{_WANT} (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
      r"|been meaning) to (?:join|become (?:a )?members?"
      r"|be (?:a )?members?|sign up|enrol|register|be part of)", 0.9, "wants to join"),
-    (r"\b(?:wanna|want to|wants to|keen to|eager to|love to) join\b", 0.8, "wants to join"),
+    (r"\b(?:wanna|want to|wants to|keen to|eager to|love to) join\b|\b(?:would|'d) (?:like|love"
+     r"|want) to (?:join|become (?:a )?member|be (?:a )?member|sign up)\b", 0.8, "wants to join"),
     (r"\b(?:wanted|meaning|meant|hoping|planning|going|decided|keen|eager|ready) to (?:join"
      r"|sign up|become (?:a )?member|get involved)\b", 0.85, "wants to join"),
     (r"\bwant (?:to )?be (?:a )?member\b", 0.8, "wants to be a member"),
@@ -136,6 +137,15 @@ NOT_COMMIT = rules(
      r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
     (r"\b(?:commit|agree|accept)\w*\b[^.!?]{0,60}\b(?:provided|providing|as long as|on condition"
      r"|so long as|but only if|only if)\b", 0.8, "makes it conditional"),
+    (r"^(?:yes|yeah|yep|ok|okay|sure|fine|agreed|happy to|i agree|i commit|i accept|i do"
+     r"|i will)\b[^.!?]{0,20}\b(?:if|provided|providing|as long as|so long as|on condition"
+     r"|but only if|assuming|once)\b", 0.8, "makes it conditional"),
+    (r"\b(?:broadly|mostly|largely|partly|partially|in part|more or less|for the most part"
+     r"|in principle|with (?:some|a few|one|two|minor|certain) (?:reservations?|caveats?"
+     r"|exceptions?|qualifications?|doubts?|concerns?)|(?:some|a few|my|one or two|slight|minor"
+     r"|serious) (?:doubts|concerns|reservations|qualms|misgivings) (?:about|over|on|with"
+     r"|regarding)|not (?:entirely|completely|totally|100%|wholly|fully) (?:sure|convinced|on"
+     r" board|behind|in agreement))\b", 0.8, "agrees only in part"),
 )
 
 # A reply to the confirmation mail that declines.
@@ -269,6 +279,11 @@ STATUS = rules(
      r"|information|info|records?|hub) (?:have|do|did|are) you (?:got|have|hold|use|using|keep"
      r"|store|holding|keeping|storing)\b|\bwhat (?:have|do) you (?:got|have|hold|keep) (?:on|about"
      r"|for) (?:me|us)\b", 0.85, "asks what we hold about them"),
+    (r"\b(?:do|did) you (?:still )?(?:have|hold|keep|got) (?:my|the right|the correct|the wrong"
+     r"|any)\b[^.!?]{0,12} (?:postcode|post code|address|details|data|information|info|records?"
+     r"|e-?mail)\b|\bhave you (?:still )?got (?:my|the right|the correct|the wrong|any)\b"
+     r"[^.!?]{0,12} (?:postcode|post code|address|details|data|information|info|records?|e-?mail)"
+     r"\b", 0.8, "asks whether we hold their details"),
     (r"\b(?:do|did) you (?:still )?(?:have|hold|keep) (?:my|the right|the correct|the wrong|any)"
      r" (?:postcode|post code|address|details|data|information|info|records?|e-?mail)\b"
      r"|\b(?:is|are) my (?:postcode|address|details|e-?mail|name)\b[^.!?]{0,25}\b(?:right"
@@ -341,6 +356,12 @@ HELP = rules(
      r"|more than one|several|multiple|both|another)\b|\bwhat(?:'s| is) the difference between"
      r"\b|\bis it possible to\b|\bwho (?:decides|chooses|picks|sets)\b", 0.6,
      "asks how the network works"),
+    (r"\b(?:what are|where (?:are|can i (?:find|read|see))|(?:can|could) you send me|send me a"
+     r" copy of) (?:the |your )?(?:twelve |12 |founding )?(?:principles|rules|constitution"
+     r"|policies)\b|\bis there (?:a|any) (?:hub|group|branch|meeting)s? (?:in|near|for|around"
+     r"|covering)\b|\bwho (?:do|should|can) i (?:contact|speak to|talk to|ask|write to)\b"
+     r"|\bwho(?:'s| is) (?:my|the) (?:local )?(?:contact|secretary|organiser|coordinator)\b",
+     0.65, "asks where to find something"),
     (r"^(?:a |quick |one )?(?:question|questions|query|queries|enquiry|inquiry)\W*$", 0.5,
      "the subject says it is a question"),
     (r"^(?:help|help\?|help please|please help|\?|commands|info|information|how does this"
@@ -374,11 +395,16 @@ ORG = rules(
      r"|charity|cic|organisation|organization|group|network|chapter|caucus|centre|center"
      r"|project|mosque|church|chapel|synagogue|temple|gurdwara|foodbank|food bank)\b", 0.6,
      "writes as an organisation"),
-    (r"\baffiliat(?:e|ed|ing|ion)\b", 0.8, "asks to affiliate"),
+    (r"\b(?:to|and|wish to|like to|want to|wants to|apply to|request to|seek to|seeking to)"
+     r" affiliat(?:e|ion)\b|\baffiliat(?:e|ing|ion) (?:to|with)\b|\b(?:for|about|request"
+     r"|application|apply for) affiliation\b|\b(?:branch|group|union|organi[sz]ation(?:al)?"
+     r"|society|campaign|council|association) affiliation\b|\baffiliated (?:organi[sz]ation"
+     r"|group|body|branch|member)\b", 0.8, "asks to affiliate"),
     (r"\b(?:our|the) (?:\w+ )?(?:branch|committee|society|association|group|union|organisation"
      r"|organization|campaign|members|executive|agm|meeting|collective|board|council)"
-     r"\b[^.!?]{0,30}\b(?:has |have )?(?:voted|agreed|decided|resolved|would like|wants|wish"
-     r"|wishes|unanimously)\b", 0.75, "the organisation decided to join"),
+     r"\b(?: (?!i\b|and\b|but\b|me\b)[\w'-]+){0,3} (?:has |have |had )?(?:voted|agreed|decided"
+     r"|resolved|would like|wants|wish|wishes|unanimously)\b", 0.75,
+     "the organisation decided to join"),
     (r"\b(?:join|sign up|affiliate|commit)\w*\b[^.!?]{0,40}\bas an? (?:group|organisation"
      r"|organization|branch|union|society|body|collective)\b|\bas a group\b", 0.8,
      "joins as a group"),

@@ -145,6 +145,50 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
      {"intent": "review", "commitment": False}),
     ("commit: couldn't agree more", confirm_reply("Couldn't agree more with all of them!"),
      {"intent": "commit", "commitment": True}),
+    ("review: yes, as long as", confirm_reply(
+        "Yes, as long as you never share my details with a political party."),
+     {"intent": "review", "commitment": False}),
+    ("review: broadly", confirm_reply("Broadly yes. I'm not entirely convinced by 4 though."),
+     {"intent": "review", "commitment": False}),
+    ("review: with reservations", confirm_reply(
+        "I agree, with some reservations about the foreign policy principle."),
+     {"intent": "review", "commitment": False}),
+    ("join_commit stays: no doubts", mail(
+        "Sign me up - I agree with all twelve principles, no doubt about it. NE6 5LP"),
+     {"intent": "join_commit", "commitment": True}),
+    # --- questions about the network, not requests -----------------------------------------
+    ("help: where are the principles", mail("Where can I read the twelve principles?",
+                                            subject="Principles"), {"intent": "help"}),
+    ("help: hub near me", mail("Is there a hub in Wrexham? I can't see one listed."),
+     {"intent": "help"}),
+    ("help: who to contact", mail("Who do I contact about speaking at a hub meeting?"),
+     {"intent": "help"}),
+    ("status: have you got my right postcode", mail(
+        "Have you got the right postcode for me? I gave two when I signed up."),
+     {"intent": "status"}),
+    # --- a person who mentions an organisation still joins as a person ---------------------
+    ("join: not affiliated with any party", mail(
+        "I'm not affiliated with any party but I'd like to join. Postcode B12 9QR."),
+     {"intent": "join"}),
+    ("join: heard at a council meeting", mail(
+        "I heard about you at the trades council meeting and would like to join. LS11 5DQ"),
+     {"intent": "join"}),
+    ("join: personally, though in a group", mail(
+        "I run the local tenants group but I'd like to join personally. L15 4LB"),
+     {"intent": "join"}),
+    ("join: saw you in the newspaper", mail(
+        "I read about you in the newspaper today. Please sign me up, SE15 4QS."),
+     {"intent": "join"}),
+    ("join: post-nominal letters", mail("I'd like to join. BN1 1AA",
+                                        sender="Jane Smith MBE <jane.smith@example.com>"),
+     {"intent": "join", "name": "Jane Smith"}),
+    ("org_join: tenants fighting evictions", mail(
+        "We are the Northside Tenants Association, fighting evictions and disrepair on the "
+        "estate. Our committee voted to affiliate to For the Many.",
+        sender="Northside Tenants <nta@example.org>"), {"intent": "org_join"}),
+    ("review: a journalist", mail(
+        "I'm writing for the Bristol Post about grassroots groups. Could someone talk to me?"),
+     {"intent": "review"}),
     # --- a reply that only supplies the postcode we asked for ----------------------------
     ("postcode: sorry, it's", mail("Sorry! It's M14 5RT", subject="Re: One more thing: your "
                                    "postcode", reply_to_ours=61), {"postcode": "M14 5RT"}),
