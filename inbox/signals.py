@@ -140,6 +140,10 @@ NOT_COMMIT = rules(
     (r"^(?:yes|yeah|yep|ok|okay|sure|fine|agreed|happy to|i agree|i commit|i accept|i do"
      r"|i will)\b[^.!?]{0,20}\b(?:if|provided|providing|as long as|so long as|on condition"
      r"|but only if|assuming|once)\b", 0.8, "makes it conditional"),
+    (r"\b(?:but|though|although|however|except)\b[^.!?]{0,60}\b(?:principle|number|point|no\.?)"
+     r" ?(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b(?:talk|speak"
+     r"|discuss|chat)\b[^.!?]{0,40}\b(?:first|before i (?:commit|confirm|agree|sign))\b", 0.8,
+     "qualifies a principle or wants to talk first"),
     (r"\b(?:broadly|mostly|largely|partly|partially|in part|more or less|for the most part"
      r"|in principle|with (?:some|a few|one|two|minor|certain) (?:reservations?|caveats?"
      r"|exceptions?|qualifications?|doubts?|concerns?)|(?:some|a few|my|one or two|slight|minor"
@@ -291,8 +295,13 @@ STATUS = rules(
      " right"),
     (r"\b(?:what|which|all|any|the|all the|any of the) (?:personal )?(?:data|information|info"
      r"|details|records)\b[^.!?]{0,25}\b(?:you|you'?ve|the network|ftm|for the many|your"
-     r" organisation) (?:hold|have|keep|store|process|are holding|are keeping|are storing"
-     r"|are processing|have got|got)\b", 0.85, "asks what we hold"),
+     r" organisation) (?:hold|holds|have|has|keep|keeps|store|stores|process|processes"
+     r"|are holding|are keeping|are storing|are processing|have got|got)\b", 0.85,
+     "asks what we hold"),
+    (r"\b(?:my )?(?:membership|application|sign ?up|registration|reply|confirmation)\b[^.!?]{0,20}"
+     r"\b(?:went|gone|got|has gone|came|come) through\b|\b(?:just )?checking (?:that |whether"
+     r" |if )?(?:my (?:membership|sign ?up|application|reply)|i'?m (?:a member|signed up|on)"
+     r"|i am (?:a member|signed up|on))", 0.75, "asks whether their membership went through"),
     (r"\b(?:right of access|d?sar\b|data subject access|access request|request (?:for )?access to"
      r" (?:my|the|all my) (?:personal )?(?:data|information)|access to (?:my|the) personal"
      r" (?:data|information))|\bart(?:icle|ikel|[íi]culo|icolo|yku[łl]|\.)? ?15\b", 0.85,
@@ -362,6 +371,10 @@ HELP = rules(
      r"|covering)\b|\bwho (?:do|should|can) i (?:contact|speak to|talk to|ask|write to)\b"
      r"|\bwho(?:'s| is) (?:my|the) (?:local )?(?:contact|secretary|organiser|coordinator)\b",
      0.65, "asks where to find something"),
+    (r"\bhow often (?:do|does|are|is)\b|\bcan (?:i|we|anyone|non-?members|people) (?:come|go"
+     r"|turn up|attend|pop)(?: along)?\b[^.!?]{0,30}\b(?:meeting|hub|one|event)s?\b|\bwhat happens"
+     r" (?:to|with) my (?:data|details|information|e-?mail|address)\b|\bwho (?:sees|can see|has"
+     r" access to|gets) (?:my|them|it|members'?)\b", 0.65, "asks how the network works"),
     (r"^(?:a |quick |one )?(?:question|questions|query|queries|enquiry|inquiry)\W*$", 0.5,
      "the subject says it is a question"),
     (r"^(?:help|help\?|help please|please help|\?|commands|info|information|how does this"

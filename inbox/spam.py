@@ -39,7 +39,15 @@ SPAM_TEXT = rules(
      "trade or product pitch"),
     (r"\b(?:your|the) (?:website|site|web ?site|domain|online (?:presence|visibility))\b"
      r"[^.!?]{0,40}\b(?:rank\w*|traffic|visibility|google|first page|top (?:10|ten)|seo"
-     r"|optimi[sz]\w*)", 0.6, "sells website promotion"),
+     r"|optimi[sz]\w*|errors?|broken|outdated|redesign\w*|slow|mobile[- ]friendly|not secure"
+     r"|issues)", 0.6, "sells website services"),
+    (r"\bfree (?:quote|audit|consultation|demo|review|analysis|report|assessment)\b|\bfor (?:only"
+     r"|just) (?:£|\$|€|usd |gbp )?\d|\b(?:i'?m|i am|we'?re|we are) reaching out\b|\breaching out"
+     r" (?:from|on behalf)\b", 0.45, "sales outreach"),
+    (r"\bwe help (?:\w+ ){0,3}(?:organisations|organizations|charities|non-?profits|businesses"
+     r"|companies|campaigns|groups|teams|brands)\b|\bour (?:platform|software|tool|solution|app"
+     r"|product|agency)\b|\b(?:book|schedule|hop on|jump on|grab|arrange) (?:a |an )?(?:quick )?"
+     r"(?:\d+[- ]min(?:ute)?s? )?(?:call|chat|demo)\b", 0.45, "sells a service"),
     (r"(?:продвижени|раскрутк|оптимизаци|сайт|рассылк|скидк|推广|优化|排名|网站|外贸|工厂|直销"
      r"|价格|优惠|报价|posicionamiento|p[áa]gina web|sitio web|r[ée]f[ée]rencement|site internet"
      r"|suchmaschinen|webseite|pozycjonowanie|strona internetowa|strony www|posizionamento"
@@ -65,7 +73,8 @@ SPAM_TEXT = rules(
      r" opportunity)\b", 0.6, "crypto or investment pitch"),
     (r"\b(?:you have won|you'?ve won|winner|lottery|prize|claim your|inheritance|beneficiary"
      r"|next of kin|wire transfer|western union|gift cards?)\b", 0.7, "prize or inheritance scam"),
-    (r"\b(?:webinar|free trial|limited (?:time|places|offer|spaces)|book (?:now|your place)"
+    (r"\b(?:webinar|free trial|limited (?:time|places|offer|spaces)|book (?:now|your (?:place"
+     r"|seat|ticket|tickets|space|coach))"
      r"|sign up now|register now|discount|\d+% off|offer ends|special offer|raise \d+x"
      r"|10x|grow your|boost your)\b", 0.45, "marketing language"),
     (r"\b(?:(?:exciting|great|unique) (?:opportunity|role)|our clients?|recruit\w*|salary"
@@ -100,11 +109,17 @@ NEWSLETTER_TEXT = rules(
      r"|subscriptions?)\b|\bto unsubscribe from (?:these|this|our)\b|\bunsubscribe from (?:this"
      r"|our|these) (?:list|mailing|e-?mails|newsletter)\b|\bforward (?:this|it) to a friend\b"
      r"|\bour mailing address is\b|\bwhy (?:did i|am i) (?:get|getting|receive|receiving)"
-     r" this\b|\bno longer wish to receive these\b", 0.6, "mass-mail footer"),
+     r" this\b|\bno longer wish to receive these\b|\bto stop receiving (?:these|this|our"
+     r"|further|future)\b|\breply (?:with )?(?:stop|remove|unsubscribe) to\b", 0.6,
+     "mass-mail footer"),
+    (r"\b(?:share|forward|circulate|pass) (?:this|it)(?: (?:e-?mail|message|on))?"
+     r" (?:with|to|among|around) (?:all )?(?:your|our) (?:members|friends|networks?|contacts"
+     r"|supporters|branch|group|lists?)\b|\bplease (?:circulate|share widely)\b", 0.5,
+     "asks us to pass it on"),
     (r"\b(?:follow us on|like us on|find us on) (?:twitter|x|facebook|instagram|bluesky|tiktok"
      r"|linkedin|mastodon|social)\b|\ball rights reserved\b|(?:©|\(c\)|copyright) ?(?:19|20)\d\d",
      0.35, "newsletter furniture"),
-    (r"\b(?:our|this|the) (?:weekly|monthly|quarterly|latest|e-?)?newsletter\b|\bin this"
+    (r"\b(?:our|this|the)(?: [\w'-]+){0,3} newsletter\b|\bin this"
      r" (?:issue|edition|week'?s (?:issue|edition))\b|\b(?:issue|edition) (?:no\.?|number|#)"
      r" ?\d|\bjoin (?:over |more than |our )?\d[\d,]* (?:supporters|members|people|others"
      r"|activists|campaigners)\b", 0.45, "another organisation's newsletter"),

@@ -166,6 +166,25 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
     ("status: have you got my right postcode", mail(
         "Have you got the right postcode for me? I gave two when I signed up."),
      {"intent": "status"}),
+    ("review: wants to talk about one first", confirm_reply(
+        "Yes but I'd like to talk to someone about principle 3 first."),
+     {"intent": "review", "commitment": False}),
+    ("status: under the Data Protection Act", mail(
+        "Under the Data Protection Act 2018 I'd like to know what personal information For the "
+        "Many holds about me and how it is used.", subject="Data request"), {"intent": "status"}),
+    ("status: Welsh and English, what do you hold", mail(
+        "Bore da / Good morning,\nA allwch chi ddweud wrthyf pa wybodaeth sydd gennych "
+        "amdanaf? Could you tell me what information you hold on me?\nDiolch, Siân",
+        subject="Gwybodaeth / Information"), {"intent": "status"}),
+    ("status: did it go through", mail(
+        "Just checking my membership went through OK - I replied to your email last week.",
+        subject="membership"), {"intent": "status"}),
+    ("help: how often and can I come along", mail(
+        "Hi, how often do hubs meet, and can I come along to a meeting before I decide?",
+        subject="Meetings"), {"intent": "help"}),
+    ("help: what happens to my details", mail(
+        "What happens to my details if I join? Who sees them?", subject="privacy"),
+     {"intent": "help"}),
     # --- a person who mentions an organisation still joins as a person ---------------------
     ("join: not affiliated with any party", mail(
         "I'm not affiliated with any party but I'd like to join. Postcode B12 9QR."),
@@ -294,6 +313,28 @@ SPAM: list[tuple[str, bytes]] = [
         "from this list: https://rra.example/u", subject="Riverside news: summer fair",
         sender="Riverside Residents <news@rra.example>", date="Mon, 02 Jun 2025 09:00:00 "
         "+0100")),
+    ("website redesign pitch", mail(
+        "Dear Sir/Madam, we noticed your website has errors and is not mobile friendly. Our "
+        "team can redesign it for only £199. Reply YES for a free quote.",
+        subject="Website redesign", sender="Web Pro <sales@webpro.example>")),
+    ("platform cold pitch", mail(
+        "Hello, I'm reaching out from GrowthHackers. We help non-profits double their "
+        "donations with our fundraising platform. Can we book a 15 minute call next week?",
+        subject="Quick question", sender="Amy <amy@growthhackers.example>")),
+    ("garden newsletter with its open day", mail(
+        "Hi there! Our community garden newsletter: Spring open day Sunday 6 April 2pm, "
+        "Allotment Lane, Leeds LS8 1AA. Seed swap, cake, music!\n\nTo stop receiving these "
+        "emails reply STOP.", subject="Open day!", sender="Green Fingers <g@greenfingers.example>",
+        date="Mon, 24 Mar 2025 10:00:00 +0000")),
+    ("national march mail-out", mail(
+        "MARCH FOR HOMES\nSaturday 17 May, 12 noon, Hyde Park Corner, London W1J 7NT\nCoaches "
+        "from 30 cities. Book your seat now: https://pa.example/coach\nShare this email with "
+        "your members!", subject="March for Homes - book your coach",
+        sender="People's Assembly <office@pa.example>", date="Mon, 05 May 2025 10:00:00 +0100")),
+    ("French SEO", mail(
+        "Bonjour, nous proposons des services de référencement naturel pour votre site "
+        "internet. Premier audit gratuit.", subject="Référencement",
+        sender="SEO <contact@seo.example>")),
     ("campaign round-up", mail(
         "Our monthly newsletter. Join 12,000 supporters taking action this month: rally on "
         "Friday 20 June at 6pm, City Square. Donate now: https://camp.example/d\n\nForward "
