@@ -69,10 +69,12 @@ JOIN = rules(
 # "I didn't ask to join"): blanked out before the join rules read the text.
 NOT_JOINING = re.compile(
     r"\b(?:no longer|not|never|don'?t|do not|didn'?t|did not|doesn'?t|does not|won'?t"
-    r"|wouldn'?t|nor) (?:\w+ ){0,2}?(?:want|wish|like|intend|mean|ask|plan|interested|keen"
-    r"|need|care)(?:ed|s)?(?: in| to)? (?:join|joining|be (?:a )?members?|being (?:a )?members?"
+    r"|wouldn'?t|nor|not sure (?:whether|if) (?:i|we)(?: really)?|undecided (?:whether|if|about)"
+    r"(?: i| we)?) (?:\w+ ){0,2}?(?:want|wish|like|intend|mean|ask|plan|interested|keen|need"
+    r"|care|should)(?:ed|s)?(?: in| to)? (?:join|joining|be (?:a )?members?|being (?:a )?members?"
     r"|become (?:a )?members?|becoming (?:a )?members?|sign(?:ing)? up|be signed up|be part"
-    r"|being part|be added|be involved|getting involved|get involved)\b[^.!?,;]{0,40}")
+    r"|being part|be added|be involved|getting involved|get involved)\b"
+    r"(?:(?! but | and | - | so | now )[^.!?,;]){0,40}")
 NEGATIONS = ("not", "n't", "never", "no longer", "nor ")
 
 
@@ -250,9 +252,13 @@ ERASE = rules(
      "asks for deletion (non-English)"),
 )
 
+# "I've moved email providers", "moving to Gmail": a new mailbox, not a new home.
+_NOT_MAIL = (r"(?! (?:to )?(?:my |a |the |our )?(?:new )?(?:e-?mail|mail|provider|providers|account"
+             r"|accounts|gmail|outlook|hotmail|yahoo|proton\w*|icloud|job|jobs|bank|phone)\b)")
+
 MOVE = rules(
     (r"\b(?:i'?ve|i have|we'?ve|we have|i|we|just|recently) (?:just |recently )?(?:moved"
-     r"|relocated)\b", 0.85, "says they have moved"),
+     r"|relocated)\b" + _NOT_MAIL, 0.85, "says they have moved"),
     (r"\brelocat(?:ed|ing)\b", 0.8, "relocated"),
     (r"\bnew (?:postcode|post code|address|home|house|flat)\b", 0.8, "gives a new address"),
     (r"\bchange (?:of|my|our) (?:postcode|post code|address|hub)\b", 0.85,
@@ -265,7 +271,7 @@ MOVE = rules(
     (r"\bcan you move me\b|\bmove me\b", 0.75, "asks to be moved"),
     (r"\b(?:leave|quit|switch from|move from|come out of) the [\w -]{1,30}hub\b[^.!?]{0,40}"
      r"\b(?:join|to|into|for) the [\w -]{1,30}(?:hub|one|group)\b", 0.9, "changes hub"),
-    (r"\b(?:moving|moved) (?:to|house|home|back)\b", 0.75, "is moving"),
+    (r"\b(?:moving|moved) (?:to|house|home|back)\b" + _NOT_MAIL, 0.75, "is moving"),
     (r"\b(?:now|back) (?:live|living|based|home|at home)\b[^.!?]{0,20}\bin\b"
      r"|\bback home now\b|\bi'?m back home\b", 0.7, "lives somewhere new"),
     (r"\b(?:use|take) the \w+ (?:one|postcode|address)\b|\bfrom now on\b", 0.6,
@@ -346,7 +352,8 @@ STATUS = rules(
     (r"\b(?:my|membership) status\b|^status\W*$", 0.8, "asks for their status"),
     (r"\b(?:did you|have you) (?:get|got|receive|received) my (?:reply|email|message"
      r"|confirmation)\b", 0.7, "asks whether we got their reply"),
-    (r"\b(?:check|tell me|let me know) (?:whether|if) (?:i'?m|i am) (?:a member|signed up"
+    (r"\b(?:check|tell me|let me know) (?:whether|if) (?:i'?m|i am) (?:still |already )?"
+     r"(?:a member|signed up"
      r"|registered|confirmed|on)\b", 0.85, "asks whether they are a member"),
 )
 

@@ -37,6 +37,21 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
         "I'm not interested in joining, please stop emailing me."), {"intent": "leave"}),
     ("leave: never wanted to sign up", mail(
         "I never wanted to sign up to this. Unsubscribe me."), {"intent": "leave"}),
+    ("join: didn't want to at first, now I do", mail(
+        "I didn't want to join at first but now I do - sign me up. M1 1AA"),
+     {"intent": "join", "postcode": "M1 1AA"}),
+    ("review: not sure whether to join", mail("I'm not sure whether I want to join yet."),
+     {"intent": "review"}),
+    ("join: not a member of any party", mail("Sign me up. I'm not a member of any party."),
+     {"intent": "join"}),
+    # --- a new mailbox is no new home ---------------------------------------------------
+    ("status: still a member after changing provider", mail(
+        "Can you check whether I'm still a member? I moved email providers."),
+     {"intent": "status"}),
+    ("review: moving to gmail", mail("I'm moving to Gmail next month, is that a problem?"),
+     {"intent": "review"}),
+    ("move: moved to a new flat", mail("We've moved to a new flat in Leith, EH6 8AA."),
+     {"intent": "move", "postcode": "EH6 8AA"}),
     # --- status: what do you hold / am I already on it (even when a form is mentioned) ---
     ("status: which postcode have you got", mail(
         "Which postcode have you got for me? I may have given my old one.\n\nTom Reed",
