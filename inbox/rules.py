@@ -9,6 +9,7 @@ itself), so a rule whose literals are absent is skipped without running its rege
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -29,44 +30,87 @@ class Rule:
     anchored: bool = False  # starts with ^: can only match at the start of a line
 
 
-class Table(tuple[Rule, ...]):
-    """Rules scored together; every distinct needle of the table is looked for once.
+class _Needles:
+    """Every table's needles in one Aho-Corasick automaton (ahocorasick-rs, a DFA).
 
-    A rule whose needles all miss cannot match and is skipped without running its regex.
-    The needles are found in one pass by an Aho-Corasick automaton (ahocorasick-rs), not
-    one ``in`` test each: a table of two hundred needles costs what a table of ten does.
+    For a text, one pass finds every needle, and from them which rules of which table
+    may match; that is remembered for the few texts of the message at hand, so the
+    dozen tables scored on one text share the pass and each only looks its rules up.
+    """
+
+    def __init__(self) -> None:
+        self.owners: dict[str, list[tuple[int, int]]] = {}  # needle -> (table, rule) pairs
+        self.tables = 0
+        self.finder: ahocorasick_rs.AhoCorasick | None = None
+
+    def add(self, rules: tuple[Rule, ...]) -> int:
+        """Register a new table's rules; its key for ``admitted``."""
+        key = self.tables
+        self.tables += 1
+        for i, rule in enumerate(rules):
+            for n in rule.needles or ():
+                self.owners.setdefault(n, []).append((key, i))
+        self.finder = None
+        self.found.cache_clear()
+        self.admitted.cache_clear()
+        return key
+
+    @functools.lru_cache(maxsize=16)  # noqa: B019 -- one module-level instance, never freed
+    def found(self, text: str) -> frozenset[str]:
+        """Every registered needle that occurs in *text* (overlapping ones included)."""
+        if self.finder is None:
+            self.finder = ahocorasick_rs.AhoCorasick(
+                sorted(self.owners), implementation=ahocorasick_rs.Implementation.DFA)
+        try:
+            return frozenset(self.finder.find_matches_as_strings(text, overlapping=True))
+        except UnicodeEncodeError:  # a lone surrogate: the automaton takes UTF-8 only
+            return frozenset(n for n in self.owners if n in text)
+
+    @functools.lru_cache(maxsize=16)  # noqa: B019 -- as above
+    def admitted(self, text: str) -> dict[int, set[int]]:
+        """For each table, the rules whose needles occur in *text*."""
+        out: dict[int, set[int]] = {}
+        for n in self.found(text):
+            for key, i in self.owners[n]:
+                out.setdefault(key, set()).add(i)
+        return out
+
+
+_NEEDLES = _Needles()
+
+
+class Table(tuple[Rule, ...]):
+    """Rules scored together; a rule whose needles all miss is skipped without its regex.
+
+    The needles of all tables are found in one automaton pass per text (``_Needles``),
+    not one ``in`` test each: a table of two hundred needles costs what one of ten does.
     """
 
     needle_list: tuple[str, ...]
+    _needle_set: frozenset[str]
     _always: frozenset[int]  # rules without needles: always run
-    _by_needle: dict[str, tuple[int, ...]]  # the rules a needle lets run
-    _finder: ahocorasick_rs.AhoCorasick | None
+    _always_rules: list[Rule]
+    _key: int
 
     def __new__(cls, items: tuple[Rule, ...] | list[Rule]) -> Table:
         table = super().__new__(cls, items)
         table.needle_list = tuple(sorted({n for r in table for n in (r.needles or ())}))
+        table._needle_set = frozenset(table.needle_list)
         table._always = frozenset(i for i, r in enumerate(table) if not r.needles)
-        table._by_needle = {n: tuple(i for i, r in enumerate(table) if n in (r.needles or ()))
-                            for n in table.needle_list}
-        table._finder = ahocorasick_rs.AhoCorasick(list(table.needle_list)) \
-            if table.needle_list else None
+        table._always_rules = [r for r in table if not r.needles]
+        table._key = _NEEDLES.add(tuple(table))
         return table
 
     def candidates(self, text: str) -> list[Rule]:
         """The rules that can match *text*, in table order (the others' needles are absent)."""
-        found = set(self._always)
-        for n in self.present(text):
-            found.update(self._by_needle[n])
-        return [self[i] for i in sorted(found)]
+        admitted = _NEEDLES.admitted(text).get(self._key)
+        if not admitted:
+            return self._always_rules
+        return [self[i] for i in sorted(admitted | self._always)]
 
-    def present(self, text: str) -> set[str]:
+    def present(self, text: str) -> frozenset[str]:
         """The needles of this table that occur in *text* (overlapping ones included)."""
-        if self._finder is None:
-            return set()
-        try:
-            return set(self._finder.find_matches_as_strings(text, overlapping=True))
-        except UnicodeEncodeError:  # a lone surrogate: the automaton takes UTF-8 only
-            return {n for n in self.needle_list if n in text}
+        return _NEEDLES.found(text) & self._needle_set
 
 
 def rules(*rows: tuple[str, float, str]) -> Table:
