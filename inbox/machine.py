@@ -52,6 +52,9 @@ AUTO_TEXT = rules(
      r"|'?ll) (?:respond|reply|get back|be in touch)|(?:has|have) been received|your"
      r" (?:ticket|reference|case) (?:number|id)|within \d+ (?:working |business )?(?:days"
      r"|hours))", 0.8, "acknowledges receipt automatically"),
+    (r"\byour (?:request|message|e-?mail|enquiry|inquiry|query|ticket|case) has been (?:received"
+     r"|logged|assigned|created|opened|forwarded)\b|\bassigned (?:the )?(?:ticket|case|reference)"
+     r" (?:number|no\.?|id|#)", 0.8, "acknowledges receipt automatically"),
     (r"\b(?:ticket|case|reference) (?:number|no\.?|id|#)\s*:?\s*[a-z]*\d", 0.5,
      "quotes a ticket number"),
     (r"\b(?:je suis|nous sommes) (?:absente?s?|en cong[ée]s?|en vacances)|absente? du bureau"

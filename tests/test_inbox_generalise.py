@@ -459,3 +459,36 @@ def test_needle_finder_agrees_with_plain_substring_search() -> None:
     for table in (signals.JOIN, signals.STATUS, signals.NOT_COMMIT, spam.SPAM_TEXT):
         for text in texts:
             assert table.present(text) == {n for n in table.needle_list if n in text}, text
+
+
+MACHINE_WITH_REQUEST_WORDS: list[tuple[str, bytes]] = [
+    ("helpdesk ticket answering our confirmation", mail(
+        "Your request has been received and assigned ticket number 48213. What information "
+        "do you hold? Our team will respond within 2 working days.",
+        subject="[Ticket 48213] Re: Please confirm your membership",
+        sender="Support <support@helpdesk.example>", reply_to_ours=7)),
+    ("unmonitored mailbox mentioning unsubscribing", mail(
+        "Thank you for your email. This mailbox is not monitored. If you wish to unsubscribe "
+        "from our services please visit our website.", subject="Re: Welcome", reply_to_ours=5)),
+    ("away with a question in it", mail(
+        "Hello, I'm away until 3 June with no access to email. Is it possible to wait? Thanks",
+        subject="Automatic reply: Leeds hub digest", reply_to_ours=6)),
+    ("DSN that quotes a deletion request", mail(
+        "Delivery to the following recipient failed permanently:\n\n    jo@example.com\n\n"
+        "The response was: 550 5.1.1 user unknown. Please delete my address",
+        subject="Delivery Status Notification (Failure)",
+        sender="Mail Delivery Subsystem <mailer-daemon@googlemail.com>")),
+    ("bulk newsletter that says sign me up", mail(
+        "Newsletter: join us! Sign me up for the next event? Book your place now. You are "
+        "receiving this because you subscribed.", subject="Our news",
+        sender="News <news@org.example>",
+        headers={"List-Unsubscribe": "<mailto:u@org.example>", "Precedence": "bulk"})),
+]
+
+
+@pytest.mark.parametrize("name, raw", MACHINE_WITH_REQUEST_WORDS,
+                         ids=[c[0] for c in MACHINE_WITH_REQUEST_WORDS])
+def test_machine_mail_with_request_words_is_never_acted_on(name: str, raw: bytes) -> None:
+    # automatic answers, bounces and bulk mail that contain a request's words never act
+    got = classify(raw, CTX)
+    assert got.intent not in ACTING, (got.intent, got.reasons)
