@@ -40,6 +40,24 @@ PERSONAL = re.compile(
     r" not|personally,? not|not (?:as|on behalf of|representing|for) (?:the|my|our|a|an)"
     r" (?:\w+ )?(?:group|branch|union|council|councillor|party|organisation|organization"
     r"|campaign|committee|society|association|employer|company|charity))\b")
+# Words that make a display name an organisation's ("Kirklees Trades Union Council").
+_BODY_WORDS = frozenset({
+    "union", "branch", "council", "society", "association", "campaign", "collective", "co-op",
+    "coop", "cooperative", "co-operative", "committee", "club", "federation", "forum",
+    "alliance", "coalition", "tenants", "tenants'", "residents", "residents'", "charity", "cic",
+    "trust", "foundation", "group", "network", "project", "church", "mosque", "synagogue",
+    "gurdwara", "temple", "party", "foodbank", "centre", "center", "assembly", "movement"})
+# "We'd like to join", "we are keen to sign up": the writer speaks as a body.
+WE = re.compile(r"\b(?:we|we'd|we'?re|our (?:group|members|branch|organisation|organization"
+                r"|committee|campaign|association|society|union))\b")
+
+
+def org_sender(display: str) -> bool:
+    """The From display name is an organisation's, not a person's."""
+    words = re.sub(r"\([^)]*\)|\bvia\b.*$", " ", display.lower()).split()
+    return any(w.strip(".,'\"") in _BODY_WORDS for w in words)
+
+
 PRESS = re.compile(
     r"\b(?:journalist|reporter|press (?:enquiry|inquiry|office|release)|media (?:enquiry"
     r"|inquiry)|(?:i|we) (?:work|write|am writing|'m writing|are writing) (?:for|at|on)"

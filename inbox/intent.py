@@ -274,7 +274,7 @@ def _other_addresses(p: Parsed, ctx: Context) -> list[str]:
 
 def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     """Mail to the main address: what the person's own words ask for."""
-    decided = _for_a_person(p, r, ctx) or _membership(r)
+    decided = _for_a_person(p, r, ctx) or _membership(r, concerns.org_sender(p.from_name))
     if decided is not None:
         return decided
     sc, why = r.scores, r.why
@@ -324,8 +324,11 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     return None
 
 
-def _membership(r: Reading) -> Decision | None:
-    """Erase over leave, a hub change, an organisation over a person, then join, move, status."""
+def _membership(r: Reading, org_sender: bool = False) -> Decision | None:
+    """Erase over leave, a hub change, an organisation over a person, then join, move, status.
+
+    *org_sender*: the From display name is an organisation's ("Leeds Tenants Union").
+    """
     sc, why, body = r.scores, r.why, r.body
     if sc["erase"] >= 0.75:
         if r.top("join", "move") >= 0.85:
@@ -347,6 +350,10 @@ def _membership(r: Reading) -> Decision | None:
     if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit) \
             and not concerns.PERSONAL.search(body):
         return Decision("org_join", round(max(sc["org"], 0.7), 3), tuple(why["org"]))
+    if org_sender and sc["join"] >= 0.6 and concerns.WE.search(body) \
+            and not concerns.PERSONAL.search(body):
+        return Decision("org_join", round(max(sc["org"], 0.7), 3),
+                        ("an organisation's own address asks to join", *why["join"]))
     if sc["status"] >= 0.8 and sc["status"] > sc["join"] and sc["move"] < 0.7 \
             and not r.explicit_commit:
         # "am I already on your list? I filled in a form": asks where they stand

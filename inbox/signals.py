@@ -239,6 +239,8 @@ ERASE = rules(
     (r"\b(?:delete|erase|remove|wipe|purge|destroy)\b[^.!?]{0,60}\bfrom (?:your|the|all"
      r"|all of your|any of your) (?:records|database|databases|systems?|files|servers"
      r"|archives)\b", 0.85, "asks to be deleted from the records"),
+    (r"\b(?:delete|erase|wipe|purge|destroy)\b[^.!?]{0,15}\bmy (?:e-?mail )?(?:address|e-?mail)"
+     r"\b(?![^.!?]{0,25}\b(?:list|lists|mailing))", 0.8, "asks for their address to be deleted"),
     (r"\b(?:erasure|right to be forgotten|forget me|forget about me|article 17)\b", 0.9,
      "invokes the right to erasure"),
     (r"\b(?:my|our) (?:personal )?(?:data|details|information|info|records?)\b[^.!?]{0,25}"

@@ -220,6 +220,18 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
         "We are the Northside Tenants Association, fighting evictions and disrepair on the "
         "estate. Our committee voted to affiliate to For the Many.",
         sender="Northside Tenants <nta@example.org>"), {"intent": "org_join"}),
+    ("org_join: the organisation's own address says we", mail(
+        "Hello, we'd like to join the network please. We meet monthly in Otley.",
+        sender="Wharfedale Climate Action Group <hello@wcag.example>"),
+     {"intent": "org_join", "name": "Wharfedale Climate Action Group"}),
+    ("join: a person, their union in brackets", mail(
+        "Hi, I'd like to join - we met at your stall on Saturday. LS21 1AA",
+        sender="Sam Reed (Unite) <sam.reed@example.com>"), {"intent": "join"}),
+    ("erase: delete my email address", confirm_reply(
+        "This wasn't me. Please delete my email address."),
+     {"intent": "erase", "commitment": False}),
+    ("leave: delete my email from the mailing list", mail(
+        "Please delete my email from your mailing list."), {"intent": "leave"}),
     ("review: a journalist", mail(
         "I'm writing for the Bristol Post about grassroots groups. Could someone talk to me?"),
      {"intent": "review"}),
