@@ -300,10 +300,12 @@ _USE_OTHER = re.compile(
     r"\b(?:please )?(?:use|send (?:it|them|everything|mail|emails|things) to|contact me (?:at|on)"
     r"|write to me at|switch (?:me |it )?to|change (?:it|my (?:email|address)) to|my (?:new|other"
     r"|personal|home|preferred|main) (?:email|e-mail|address)(?: address)? is"
-    r"|use (?:my|this|the|her|his) (?:\w+ ){0,2}(?:e-?mail|address|account)(?: address)?)"
-    r"\s*[,:(-]?\s*$", re.I)
+    r"|(?:use|send (?:it|them|everything|mail|emails|things|stuff) to|write to|contact me"
+    r" (?:at|on)) (?:my|this|the|her|his) (?:\w+ ){0,2}(?:e-?mail|address|account)"
+    r"(?: address)?)\s*[,:(-]?\s*$", re.I)
 # What follows an address the writer prefers: "... instead", "... rather than this one".
-_USE_AFTER = re.compile(r"\W*(?:instead|from now on|in future|rather than|not this)", re.I)
+_USE_AFTER = re.compile(r"\W*(?:instead|from now on|in future|rather than|not this"
+                        r"|(?:as )?this (?:one )?is (?:my )?(?:work|office|old|shared))", re.I)
 
 
 def preferred_address(text: str, own: str, others: list[str]) -> str | None:

@@ -427,6 +427,10 @@ WHO: list[tuple[str, bytes, dict[str, Any]]] = [
     ("join: use my gmail", mail(
         "Sign me up please - could you use my gmail account: sam.lee@gmail.com. L8 1AB",
         sender="Sam Lee <s.lee@work.example>"), {"intent": "join", "email": "sam.lee@gmail.com"}),
+    ("join: send everything to my personal email", mail(
+        "I'd like to join. Please send everything to my personal email, k.obi@proton.me - "
+        "this is my work account. SE5 8AA\n\nKemi", sender="Kemi Obi <kemi.obi@corp.example>"),
+     {"intent": "join", "email": "k.obi@proton.me", "postcode": "SE5 8AA"}),
     ("join: another address only mentioned", mail(
         "I'd like to join. My colleague (jo@work.example) told me about you. L8 1AB",
         sender="Sam Lee <sam.lee@gmail.com>"), {"intent": "join", "email": "sam.lee@gmail.com"}),
@@ -504,3 +508,13 @@ def test_machine_mail_with_request_words_is_never_acted_on(name: str, raw: bytes
     # automatic answers, bounces and bulk mail that contain a request's words never act
     got = classify(raw, CTX)
     assert got.intent not in ACTING, (got.intent, got.reasons)
+
+
+def test_a_reference_word_ending_a_sentence_does_not_hide_a_postcode() -> None:
+    # "... my work account. SE5 8AA" is a postcode; "order no. N12 5AA" stays a reference
+    from lists.postcodes import find_postcodes
+
+    assert [m.text for m in find_postcodes("this is my work account. SE5 8AA")] == ["SE5 8AA"]
+    assert [m.text for m in find_postcodes("I lost my case. M14")] == ["M14"]
+    assert find_postcodes("order no. N12 5AA") == []
+    assert find_postcodes("invoice SE5 8AA") == []
