@@ -272,6 +272,10 @@ def _other_addresses(p: Parsed, ctx: Context) -> list[str]:
     return [a for a in addresses_in(p.new) if a != p.from_addr.lower() and not is_ours(a, ctx)]
 
 
+# A display name of our own: a hub or the network writing under its name.
+_OURS_NAME = re.compile(r"\b(?:for the many|ftm|hub)\b", re.I)
+
+
 def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     """Mail to the main address: what the person's own words ask for."""
     decided = _for_a_person(p, r, ctx) or _membership(r, concerns.org_sender(p.from_name))
@@ -280,6 +284,9 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     sc, why = r.scores, r.why
     if p.date is not None:
         e, e_why = looks_like_event(p.new, bare_subject(p.subject), p.date.date())
+        if e >= 0.85 and concerns.org_sender(p.from_name) and not _OURS_NAME.search(p.from_name):
+            return Decision("spam", 0.7, ("another organisation's event notice to our main"
+                                          " address", *e_why))
         if e >= 0.85:
             return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
                                                           " address", *e_why))

@@ -55,13 +55,25 @@ SPAM_TEXT = rules(
      "sells services in another language"),
     (r"(?:\b(?:ofrecemos|nous (?:proposons|offrons)|wir bieten|oferujemy|offriamo|oferecemos"
      r"|gratis|gratuit|gratuita|kostenlos|bezp[łl]atn\w*)\b|предлагаем|бесплатн|我司|本公司"
-     r"|我们提供|免费)", 0.4, "offers something in another language"),
+     r"|我们提供|免费|تحسين محركات البحث|خدمات|أسعار|عروض|dịch vụ|giá rẻ|\bjasa\b|\bharga\b)", 0.4,
+     "offers something in another language"),
     (r"\b(?:unusual|suspicious|unauthori[sz]ed) (?:sign-?in|log-?in|login|activity|access)\b"
      r"|\bnew (?:sign-?in|log-?in|login) (?:to|on|from|attempt)\b"
      r"|\b(?:password|credentials?) (?:will )?(?:expire|expires|expired|reset)\b"
      r"|\b(?:confirm|update|validate|re-?activate|restore) (?:your )?(?:account|password|billing"
-     r"|payment (?:details|information|method)|credentials|mailbox)\b", 0.55,
+     r"|payment (?:details|information|method)|credentials|mailbox|details|information)\b"
+     r"|\b(?:tried|attempted|attempts?) to (?:sign|log) ?in\b|\b(?:sign|log)-?in attempt\b"
+     r"|\bif this (?:wasn'?t|was not) you\b|\bsecure your account\b", 0.55,
      "account-security phishing"),
+    (r"\b(?:pending|held|blocked|undelivered|quarantined) (?:incoming )?(?:messages|e-?mails"
+     r"|mails)\b|\brelease (?:them|your messages|the messages)\b|\bto avoid (?:deletion"
+     r"|suspension|closure|termination|losing)\b", 0.55, "mailbox phishing"),
+    (r"\b(?:please find attached|attached (?:is|please find)|see attached)"
+     r" (?:the |your |an? |our )?(?:invoice|statement|remittance|payment|receipt"
+     r"|purchase order|document|quotation)\b"
+     r"|\bpayment (?:is )?(?:due|overdue|required)\b", 0.45, "an invoice or document to open"),
+    (r"\b(?:business|company|trade|charity) (?:directory|listing|register)\b|\b(?:premium"
+     r"|free|your|annual) listing\b|\+ ?vat\b", 0.5, "directory listing pitch"),
     (r"\b(?:shared (?:a |an )?(?:document|file|folder|pdf) with you|(?:document|file) (?:has"
      r" been )?shared with you|docusign|sharepoint|onedrive|wetransfer|review (?:and|&) sign"
      r"|new (?:voicemail|voice message|fax)|(?:payment|billing) (?:failed|declined|unsuccessful"
@@ -103,7 +115,8 @@ SPAM_TEXT = rules(
 # Another organisation's newsletter: its footer and furniture. Not read in mail to our hub
 # and bulletin addresses, where members' posts and our own bulletins look just like it.
 NEWSLETTER_TEXT = rules(
-    (r"\byou(?:'re| are) receiving this (?:email |message |newsletter )?because\b|\b(?:view|read"
+    (r"\byou(?:'re| are) (?:receiving|getting) this (?:email |message |newsletter )?because\b"
+     r"|\bbecause you (?:signed up|subscribed|registered) (?:to|for|at|on)\b|\b(?:view|read"
      r"|open) (?:this (?:email|newsletter) )?(?:in|on) (?:your |a |the )?(?:browser|web)\b"
      r"|\b(?:manage|update) (?:your )?(?:email |mailing |subscription )?(?:preferences"
      r"|subscriptions?)\b|\bto unsubscribe from (?:these|this|our)\b|\bunsubscribe from (?:this"

@@ -362,6 +362,33 @@ SPAM: list[tuple[str, bytes]] = [
         "Bonjour, nous proposons des services de référencement naturel pour votre site "
         "internet. Premier audit gratuit.", subject="Référencement",
         sender="SEO <contact@seo.example>")),
+    ("sign-in attempt", mail(
+        "Someone just tried to sign in to your account from Moscow. If this wasn't you, "
+        "secure your account here: https://secure-login.example", subject="Sign-in blocked",
+        sender="Security <no-reply@secure-login.example>")),
+    ("messages held in the mailbox", mail(
+        "You have 3 pending messages on hold in your mailbox. Release them now to avoid "
+        "deletion: http://mail-release.example", subject="Pending messages",
+        sender="Mailbox Admin <admin@mail-release.example>")),
+    ("business directory listing", mail(
+        "Your organisation is listed in the UK Business Directory 2025. To keep your free "
+        "listing, confirm your details. The premium listing costs £299 + VAT.",
+        subject="Directory listing", sender="UKBD <listings@ukbd.example>")),
+    ("Portuguese SEO", mail("Olá! Oferecemos otimização de sites e posicionamento no Google. "
+                            "Orçamento grátis.", subject="SEO", sender="SEO <c@seo-br.example>")),
+    ("Indonesian SEO", mail("Kami menawarkan jasa SEO profesional untuk website Anda. Harga "
+                            "murah.", subject="Jasa SEO", sender="SEO <seo@indo.example>")),
+    ("another body's update with its public meeting", mail(
+        "CLEAN AIR LEEDS - MAY UPDATE\n\nOur next public meeting: Wednesday 21 May, 7pm, Leeds "
+        "Civic Hall LS1 1UR. Volunteer with us! Donate today.\n\nYou're getting this because "
+        "you signed up to our updates. Unsubscribe.", subject="May update: public meeting",
+        sender="Clean Air Leeds <updates@cleanair.example>", date="Mon, 12 May 2025 09:00:00 "
+        "+0100")),
+    ("a trades council's rally for circulation", mail(
+        "Dear friends,\n\nThe Trades Council invites your members to our May Day rally: "
+        "Thursday 1 May, 5.30pm, Victoria Gardens. Please circulate to your members.",
+        subject="May Day rally", sender="Leeds Trades Council <sec@ltc.example>",
+        date="Mon, 21 Apr 2025 09:00:00 +0100")),
     ("campaign round-up", mail(
         "Our monthly newsletter. Join 12,000 supporters taking action this month: rally on "
         "Friday 20 June at 6pm, City Square. Donate now: https://camp.example/d\n\nForward "
@@ -392,6 +419,11 @@ NOT_SPAM: list[tuple[str, bytes, str]] = [
         "Follow us on Bluesky. Forward this to a friend who should join.\n\nThe steering "
         "group", to=BULLETIN, subject="June bulletin",
         sender="Tomasz Nowak <tomasz.nowak@example.com>"), "bulletin"),
+    ("hub officer's event to the main address", mail(
+        "Public meeting on the bus cuts: Thursday 20 March 2025, 7pm, Friends Meeting House, "
+        "6 Mount Street, Manchester M2 5NS. All welcome.", subject="Public meeting",
+        sender="Manchester Hub <manchester.hub@example.com>", date="Mon, 10 Mar 2025 10:00:00 "
+        "+0000"), "event"),
     ("member asking about their website", mail(
         "Hi, I built a website for our hub - could it be linked from yours? How do I get it "
         "added?\n\nDev", sender="Dev Rao <dev.rao@example.com>"), "help"),
