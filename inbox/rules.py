@@ -37,47 +37,32 @@ class Rule:
 class _Needles:
     """Every table's needles in one Aho-Corasick automaton (ahocorasick-rs, a DFA).
 
-    For a text, one pass finds every needle, and from them which rules of which table
-    may match; that is remembered for the few texts of the message at hand, so the
-    dozen tables scored on one text share the pass and each only looks its rules up.
+    For a text, one pass finds every needle; that is remembered for the few texts of
+    the message at hand, so the dozen tables scored on one text share the pass and each
+    only intersects it with its own needles.
     """
 
     def __init__(self) -> None:
-        self.owners: dict[str, list[tuple[int, int]]] = {}  # needle -> (table, rule) pairs
-        self.tables = 0
+        self.words: set[str] = set()
         self.finder: ahocorasick_rs.AhoCorasick | None = None
 
-    def add(self, rules: tuple[Rule, ...]) -> int:
-        """Register a new table's rules; its key for ``admitted``."""
-        key = self.tables
-        self.tables += 1
-        for i, rule in enumerate(rules):
-            for n in rule.needles or ():
-                self.owners.setdefault(n, []).append((key, i))
-        self.finder = None
-        self.found.cache_clear()
-        self.admitted.cache_clear()
-        return key
+    def add(self, needles: tuple[str, ...]) -> None:
+        """Register a new table's needles."""
+        if not self.words.issuperset(needles):
+            self.words.update(needles)
+            self.finder = None
+            self.found.cache_clear()
 
     @functools.lru_cache(maxsize=16)  # noqa: B019 -- one module-level instance, never freed
     def found(self, text: str) -> frozenset[str]:
         """Every registered needle that occurs in *text* (overlapping ones included)."""
         if self.finder is None:
             self.finder = ahocorasick_rs.AhoCorasick(
-                sorted(self.owners), implementation=ahocorasick_rs.Implementation.DFA)
+                sorted(self.words), implementation=ahocorasick_rs.Implementation.DFA)
         try:
             return frozenset(self.finder.find_matches_as_strings(text, overlapping=True))
         except UnicodeEncodeError:  # a lone surrogate: the automaton takes UTF-8 only
-            return frozenset(n for n in self.owners if n in text)
-
-    @functools.lru_cache(maxsize=16)  # noqa: B019 -- as above
-    def admitted(self, text: str) -> dict[int, set[int]]:
-        """For each table, the rules whose needles occur in *text*."""
-        out: dict[int, set[int]] = {}
-        for n in self.found(text):
-            for key, i in self.owners[n]:
-                out.setdefault(key, set()).add(i)
-        return out
+            return frozenset(n for n in self.words if n in text)
 
 
 _NEEDLES = _Needles()
@@ -94,7 +79,7 @@ class Table(tuple[Rule, ...]):
     _needle_set: frozenset[str]
     _always: frozenset[int]  # rules without needles: always run
     _always_rules: list[Rule]
-    _key: int
+    _by_needle: dict[str, tuple[int, ...]]  # the rules a needle lets run
 
     def __new__(cls, items: tuple[Rule, ...] | list[Rule]) -> Table:
         table = super().__new__(cls, items)
@@ -102,15 +87,21 @@ class Table(tuple[Rule, ...]):
         table._needle_set = frozenset(table.needle_list)
         table._always = frozenset(i for i, r in enumerate(table) if not r.needles)
         table._always_rules = [r for r in table if not r.needles]
-        table._key = _NEEDLES.add(tuple(table))
+        _NEEDLES.add(table.needle_list)
+        table._by_needle = {n: tuple(i for i, r in enumerate(table) if n in (r.needles or ()))
+                            for n in table.needle_list}
         return table
 
     def candidates(self, text: str) -> list[Rule]:
         """The rules that can match *text*, in table order (the others' needles are absent)."""
-        admitted = _NEEDLES.admitted(text).get(self._key)
-        if not admitted:
+        present = _NEEDLES.found(text) & self._needle_set
+        if not present:
             return self._always_rules
-        return [self[i] for i in sorted(admitted | self._always)]
+        admitted = set(self._always)
+        by_needle = self._by_needle
+        for n in present:
+            admitted.update(by_needle[n])
+        return [self[i] for i in sorted(admitted)]
 
     def present(self, text: str) -> frozenset[str]:
         """The needles of this table that occur in *text* (overlapping ones included)."""
