@@ -22,7 +22,10 @@ JOIN = rules(
     (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
     (rf"\b{_WANT} (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
      r"|been meaning) to (?:join|become (?:a )?members?"
-     r"|be (?:a )?members?|sign up|enrol|register|be part of)", 0.9, "wants to join"),
+     r"|be (?:a )?members?|sign up|enrol|register|be part of|be involved|get involved)", 0.9,
+     "wants to join"),
+    (r"\b(?:too late|still (?:possible|time|open)) to (?:join|sign up|become a member)\b", 0.75,
+     "asks whether they can still join"),
     (r"\b(?:wanna|want to|wants to|keen to|eager to|love to) join\b|\b(?:would|'d) (?:like|love"
      r"|want) to (?:join|become (?:a )?member|be (?:a )?member|sign up)\b", 0.8, "wants to join"),
     (r"\b(?:wanted|meaning|meant|hoping|planning|going|decided|keen|eager|ready) to (?:join"

@@ -574,3 +574,52 @@ def test_rules_searched_without_their_leading_boundary_find_what_they_would_with
         for rule in loose:
             assert rule.loose is not None
             assert _search_at_boundary(rule.loose, text) == (rule.pattern.search(text) is not None)
+
+
+HUB_LEEDS = "forthemany.network+hub-leeds@gmail.com"
+# Everyday phrasings of every intent: the general rules above must not disturb them.
+EVERYDAY: list[tuple[str, bytes]] = [
+    ("join", mail("Hiya, my mate told me about you lot. Can you sign me up? I'm in Walsall, "
+                  "WS1 2AB. Cheers, Gaz")),
+    ("join", mail("I would like to become a member. My name is Fatima Ali and my postcode is "
+                  "B11 4RT.")),
+    ("join", mail("Please register me as a member. Thank you. E5 0LL")),
+    ("join", mail("Hi! Just found your website and I'd love to be involved. Postcode is NW5 2AA")),
+    ("join", mail("I'm not on social media so emailing instead - please add me to the network. "
+                  "CV3 5DD")),
+    ("join", mail("Is it too late to join? I'd like to. PE1 1AA")),
+    ("join_commit", mail("I have read the principles and I agree with every one of them. Please "
+                         "add me. L17 8XY")),
+    ("join_commit", mail("I fully support all 12 principles and want to join. Postcode S2 4SU.")),
+    ("commit", confirm_reply("yes")),
+    ("commit", confirm_reply("Confirmed. Thanks for the work you do.")),
+    ("commit", confirm_reply("I agree. Not sure I can make meetings though, I work nights.")),
+    ("commit", confirm_reply("Yes - and I don't have any problem with any of them.")),
+    ("commit", confirm_reply("Yes, definitely. I never thought I'd join anything like this!")),
+    ("leave", mail("Unsubscribe")),
+    ("leave", mail("Please remove me from your mailing list. I didn't sign up for this.")),
+    ("leave", mail("Take me off please, too many emails.")),
+    ("erase", mail("Please delete all information you hold about me and confirm when done.")),
+    ("status", mail("Hi, I joined a while ago but haven't heard anything since. Am I still on "
+                    "the list?")),
+    ("status", mail("Which hub am I in?")),
+    ("move", mail("New address from next week: 4 Elm Grove, Bristol BS7 8PT.")),
+    ("help", mail("How does the hub system work?")),
+    ("review", mail("I think your principle on immigration is naive and dangerous.")),
+    ("review", mail("Could you put me in touch with the Leeds hub secretary? I want to invite "
+                    "them to speak at our union meeting.")),
+    ("org_join", mail("Good afternoon, Hull Unison branch would like to affiliate to For the "
+                      "Many. Please send details of what's involved.",
+                      sender="Hull Unison <branch@hullunison.example>")),
+    ("hub_post", mail("Anyone fancy leafleting on Saturday morning?", to=HUB_LEEDS)),
+    ("event", mail("Hi all - next meeting Tuesday 8 April, 7pm at the Chemic Tavern. Agenda to "
+                   "follow.", to=HUB_LEEDS, date="Mon, 31 Mar 2025 10:00:00 +0100")),
+]
+
+
+@pytest.mark.parametrize("intent, raw", EVERYDAY, ids=[f"{i}-{n}" for n, (i, _) in
+                                                      enumerate(EVERYDAY)])
+def test_everyday_phrasings_keep_their_intent(intent: str, raw: bytes) -> None:
+    # plain requests of each kind still read as themselves
+    got = classify(raw, CTX)
+    assert got.intent == intent, (got.intent, got.reasons)
