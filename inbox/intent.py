@@ -18,6 +18,7 @@ from inbox import bounce, concerns, machine, spam
 from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
+from inbox.home import home_postcode
 from inbox.machine import AUTO_SUBJECT
 from inbox.parse import Parsed
 from inbox.result import ACTING
@@ -167,6 +168,10 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("review", 0.5, ("a reply to a confirmation mail that is not tied to one"
                                         " we sent (no token, no reference)",
                                         *_best_why(r)))
+    if p.reply_to_ours is not None and ASKED_POSTCODE.search(p.subject):
+        answer = _postcode_answer(p, r)
+        if answer is not None:
+            return answer
     d = _free_text(p, r, ctx)
     if s >= 0.5 and d.intent == "review" and r.top("join", "leave", "erase", "move", "status",
                                                      "commit") < 0.5:
@@ -174,6 +179,23 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if s >= 0.55 and d.intent in ACTING:
         return Decision("review", 0.4, (f"reads as {d.intent} but also as mass mail", *s_why))
     return d
+
+
+# The subject of our mail asking for a postcode ("One more thing: your postcode", "Your new
+# postcode, please"), as a reply quotes it.
+ASKED_POSTCODE = re.compile(r"\b(?:your (?:new )?postcode|postcode,? please)\b", re.I)
+
+
+def _postcode_answer(p: Parsed, r: Reading) -> Decision | None:
+    """A short reply to our request for a postcode that gives one: it continues the join
+    (or the move), as the README's join says ("supplies what a join still lacks")."""
+    if len(r.body.split()) > 25 or r.top("leave", "erase", "status", "help") >= 0.5:
+        return None
+    if home_postcode(p.new) is None:
+        return None
+    moving = "new postcode" in p.subject.lower()
+    return Decision("move" if moving else "join", 0.8,
+                    ("answers our request for a postcode with one",))
 
 
 def _best_why(r: Reading) -> list[str]:

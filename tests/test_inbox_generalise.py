@@ -237,15 +237,25 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
      {"intent": "review"}),
     # --- a reply that only supplies the postcode we asked for ----------------------------
     ("postcode: sorry, it's", mail("Sorry! It's M14 5RT", subject="Re: One more thing: your "
-                                   "postcode", reply_to_ours=61), {"postcode": "M14 5RT"}),
+                                   "postcode", reply_to_ours=61),
+     {"intent": "join", "postcode": "M14 5RT"}),
     ("postcode: lower case, no space", mail(
         "oops forgot - m145rt\n\nBob", subject="Re: One more thing: your postcode",
-        reply_to_ours=62), {"postcode": "M14 5RT"}),
+        reply_to_ours=62), {"intent": "join", "postcode": "M14 5RT"}),
     ("postcode: here you go", mail(
         "Here you go: LS6 3HN\n\nOn Mon, 3 Mar 2025 at 09:00, For the Many <" + NET + "> "
         "wrote:\n> Please reply with your postcode (for example L8 1AB).",
         subject="Re: One more thing: your postcode", reply_to_ours=63),
-     {"postcode": "LS6 3HN"}),
+     {"intent": "join", "postcode": "LS6 3HN"}),
+    ("postcode: the new one we asked a mover for", mail(
+        "It's G12 8QQ now, thanks", subject="Re: Your new postcode, please", reply_to_ours=64),
+     {"intent": "move", "postcode": "G12 8QQ"}),
+    ("postcode: a reply that asks to leave instead", mail(
+        "Actually please unsubscribe me, LS6 3HN", subject="Re: One more thing: your postcode",
+        reply_to_ours=65), {"intent": "leave"}),
+    ("postcode: not a reply to our mail", mail(
+        "Sorry! It's M14 5RT", subject="Re: your postcode"), {"intent": "review",
+                                                              "postcode": "M14 5RT"}),
 ]
 
 
@@ -258,13 +268,12 @@ def test_general_rule(name: str, raw: bytes, want: dict[str, Any]) -> None:
 
 
 def test_postcode_replies_continue_a_signup() -> None:
-    # a reply that only supplies a postcode is a join or waits for review, never another act
-    replies = [raw for name, raw, _ in CASES if name.startswith("postcode:")]
-    assert len(replies) == 3
+    # a reply to our request that only supplies a postcode continues the join
+    replies = [raw for name, raw, _ in CASES if name.startswith("postcode:")][:3]
     for raw in replies:
         got = classify(raw, CTX)
-        assert got.intent in ("review", "join"), (got.intent, got.reasons)
-        assert got.intent == "join" or got.intent not in ACTING
+        assert got.intent == "join" and got.postcode is not None, (got.intent, got.reasons)
+        assert got.reply_to_ours is not None
 
 
 HUB = "forthemany.network+hub-leeds-north@gmail.com"
