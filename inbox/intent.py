@@ -168,7 +168,7 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("review", 0.5, ("a reply to a confirmation mail that is not tied to one"
                                         " we sent (no token, no reference)",
                                         *_best_why(r)))
-    if p.reply_to_ours is not None and ASKED_POSTCODE.search(p.subject):
+    if p.reply_to_ours is not None and a < 0.3 and ASKED_POSTCODE.search(p.subject):
         answer = _postcode_answer(p, r)
         if answer is not None:
             return answer
@@ -189,7 +189,7 @@ ASKED_POSTCODE = re.compile(r"\b(?:your (?:new )?postcode|postcode,? please)\b",
 def _postcode_answer(p: Parsed, r: Reading) -> Decision | None:
     """A short reply to our request for a postcode that gives one: it continues the join
     (or the move), as the README's join says ("supplies what a join still lacks")."""
-    if len(r.body.split()) > 25 or r.top("leave", "erase", "status", "help") >= 0.5:
+    if len(r.body.split()) > 15 or r.top("leave", "erase", "status", "help") >= 0.5:
         return None
     if home_postcode(p.new) is None:
         return None
