@@ -16,8 +16,9 @@ from inbox import people
 from inbox.auth import dkim_verdict
 from inbox.context import Context
 from inbox.home import home_postcode
-from inbox.intent import Decision, Reading, decide, read
+from inbox.intent import Decision, decide
 from inbox.parse import Parsed, parse
+from inbox.reading import Reading, read
 from inbox.result import ACTING, Classification
 from inbox.routes import TOKEN_ACTIONS, addresses_in, is_ours
 from inbox.rules import bare_subject
