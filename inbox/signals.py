@@ -227,6 +227,13 @@ STATUS = rules(
      r"|auskunftsersuchen|dost[ęe]p do (?:moich )?danych|prawo dost[ęe]pu|accesso ai (?:miei )?dati"
      r"|diritto di accesso|inzage in mijn gegevens)", 0.85,
      "makes a subject access request (non-English)"),
+    (r"(?:(?:wybodaeth|data) sydd gennych (?:amdanaf|arnaf)|ydw i'?n aelod|suis-je"
+     r" (?:encore |d[ée]j[àa] )?membre|quelles (?:donn[ée]es|informations) (?:avez|d[ée]tenez"
+     r"|conservez)|¿?soy (?:ya )?miembro|qu[ée] (?:datos|informaci[óo]n) (?:tienen|ten[ée]is"
+     r"|guardan)|czy jestem (?:ju[żz] )?cz[łl]onkiem|jakie (?:dane|informacje) (?:o mnie )?"
+     r"(?:przechowujecie|macie)|bin ich (?:schon |noch )?mitglied|welche daten (?:haben"
+     r"|speichern) sie)", 0.85,
+     "asks where they stand (non-English)"),
     (r"\b(?:don'?t|do not) want to (?:sign up|join|register|be (?:added|signed up)|enrol)"
      r" (?:twice|again|a second time)\b|\b(?:already|still) (?:a member|signed up|registered"
      r"|on (?:your|the) (?:list|system|books|database))\b[^.!?]{0,20}\?", 0.75,

@@ -86,6 +86,14 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
     ("status: French SAR", mail(
         "Bonjour, je demande l'accès à mes données personnelles conformément à l'article 15 "
         "du RGPD.\n\nClaire", subject="Demande"), {"intent": "status"}),
+    ("status: Welsh only", mail("Ydw i'n aelod o hyd? Diolch, Eleri", subject="Aelodaeth"),
+     {"intent": "status"}),
+    ("status: Polish, what do you hold", mail(
+        "Dzień dobry, jakie dane o mnie przechowujecie? Pozdrawiam, Ola", subject="Dane"),
+     {"intent": "status"}),
+    ("status: German and English, am I a member", mail(
+        "Bin ich schon Mitglied? / Am I already a member? Danke, Jens", subject="Mitglied"),
+     {"intent": "status"}),
     # --- help: what membership costs or involves -----------------------------------------
     ("help: fees", mail("Is there a fee to be a member? I'm on a low income.",
                         subject="Membership"), {"intent": "help"}),
