@@ -298,6 +298,9 @@ HELP = rules(
      r"|turn up|attend|pop)(?: along)?\b[^.!?]{0,30}\b(?:meeting|hub|one|event)s?\b|\bwhat happens"
      r" (?:to|with) my (?:data|details|information|e-?mail|address)\b|\bwho (?:sees|can see|has"
      r" access to|gets) (?:my|them|it|members'?)\b", 0.65, "asks how the network works"),
+    (r"(?:comment (?:[çc]a|cela) (?:marche|fonctionne)|c[óo]mo funciona|wie funktioniert"
+     r"|jak to dzia[łl]a|sut mae'?n gweithio|come funziona|hoe werkt)", 0.7,
+     "asks how it works (non-English)"),
     (r"^(?:a |quick |one )?(?:question|questions|query|queries|enquiry|inquiry)\W*$", 0.5,
      "the subject says it is a question"),
     (r"^(?:help|help\?|help please|please help|\?|commands|info|information|how does this"

@@ -103,6 +103,9 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
                             "involve?"), {"intent": "help"}),
     ("help: two hubs", mail("Can I belong to two hubs? I split my week between Leeds and "
                             "York."), {"intent": "help"}),
+    ("help: French", mail("Bonjour, comment ça marche exactement ? Merci, Luc",
+                          subject="Question"), {"intent": "help"}),
+    ("help: Welsh", mail("Sut mae'n gweithio? Diolch", subject="Cwestiwn"), {"intent": "help"}),
     # --- a person holding an office who joins personally ---------------------------------
     ("join: councillor in a personal capacity", mail(
         "I'd like to join in a personal capacity, not on behalf of the group. I live in "
