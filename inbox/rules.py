@@ -134,6 +134,34 @@ def _loose(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         return None
 
 
+class Finder:
+    """One regex searched the way rules are: skipped when none of its literals occurs in the
+    text (found in the same automaton pass as the tables'), and without a leading ``\\b``.
+
+    ``search`` returns what ``re.compile(source).search`` returns.
+    """
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.pattern = re.compile(source, flags)
+        self.needles = frozenset(_minimal(needles(self.pattern)) or ())
+        self.loose = _loose(self.pattern)
+        if self.needles:
+            _NEEDLES.add(tuple(sorted(self.needles)))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.needles and self.needles.isdisjoint(_NEEDLES.found(text)):
+            return None
+        if self.loose is None:
+            return self.pattern.search(text)
+        m = self.loose.search(text)
+        while m is not None:
+            at = m.start()
+            if (at > 0 and _is_word(text[at - 1])) != (at < len(text) and _is_word(text[at])):
+                return m  # the match the pattern with its \b finds: same start, same rest
+            m = self.loose.search(text, at + 1)
+        return None
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from inbox.rules import rules
+from inbox.rules import Finder, rules
 
 _WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
 
@@ -88,11 +88,11 @@ def without_not_joining(text: str) -> str:
 
 
 # Requests about how mail is delivered (digest or each message): for a person to handle.
-SETTINGS = re.compile(r"\b(?:digest (?:mode|only|version)|(?:weekly|daily) (?:digest|summary)"
+SETTINGS = Finder(r"\b(?:digest (?:mode|only|version)|(?:weekly|daily) (?:digest|summary)"
                       r"|each message|every message|individual (?:e-?mails|messages)|fewer e-?mails"
                       r"|less e-?mail|(?:to|into) (?:the )?digest)\b")
 # "Stop the digest but keep me a member": a change of what they receive, not leaving.
-KEEP_MEMBER = re.compile(r"\b(?:keep me (?:as a member|on|in|a member)|(?:stay|remain) (?:a member"
+KEEP_MEMBER = Finder(r"\b(?:keep me (?:as a member|on|in|a member)|(?:stay|remain) (?:a member"
                          r"|in the network|on the network)|just the (?:digest|emails?|hub)|only the"
                          r" (?:digest|emails?|hub))\b")
 

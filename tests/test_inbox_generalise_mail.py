@@ -320,3 +320,27 @@ def test_rules_searched_without_their_leading_boundary_find_what_they_would_with
         for rule in loose:
             assert rule.loose is not None
             assert _search_at_boundary(rule.loose, text) == (rule.pattern.search(text) is not None)
+
+
+def test_finders_return_what_their_patterns_return() -> None:
+    # a Finder (needle prefilter, \b dropped) gives the same match as its plain pattern
+    import random
+
+    from inbox import concerns, signals
+    from inbox.rules import Finder
+
+    finders = [v for mod in (concerns, signals) for v in vars(mod).values()
+               if isinstance(v, Finder)]
+    assert len(finders) >= 10
+    sample = ("please sign up my wife unsubscribe my ex take my mum off i'm a journalist "
+              "writing for the leeds post my landlord evicted me steering group our steering "
+              "committee happy to be treasurer you idiots signed up with my work email address "
+              "she says yes in a personal capacity we'd like to join digest mode keep me on "
+              "someone café 2025 x_ _x")
+    words = sample.split(" ")
+    rng = random.Random(7)
+    for _ in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 25)))
+        for f in finders:
+            got, want = f.search(text), f.pattern.search(text)
+            assert (got and got.span()) == (want and want.span()), (f.pattern.pattern, text)
