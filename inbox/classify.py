@@ -16,8 +16,9 @@ from inbox import people
 from inbox.auth import dkim_verdict
 from inbox.context import Context
 from inbox.home import home_postcode
-from inbox.intent import Decision, Reading, decide, read
+from inbox.intent import Decision, decide
 from inbox.parse import Parsed, parse
+from inbox.reading import Reading, read
 from inbox.result import ACTING, Classification
 from inbox.routes import TOKEN_ACTIONS, addresses_in, is_ours
 from inbox.rules import bare_subject
@@ -79,7 +80,9 @@ def _classify(p: Parsed, ctx: Context) -> Classification:
     token_route = next((rt for rt in p.routes if rt.action in TOKEN_ACTIONS), None)
     hub = p.route("hub")
     auto = p.header("auto-submitted").lower()
-    commitment = intent == "commit" or (intent in COMMITTING and r.explicit_commit)
+    # a commitment made for someone else is not theirs in their own words
+    commitment = intent == "commit" or (intent in COMMITTING and r.explicit_commit
+                                        and not d.third_party)
     return Classification(
         intent=intent, confidence=round(confidence, 3), reasons=tuple(reasons),
         email=email, name=name, postcode=postcode, commitment=commitment,
@@ -119,6 +122,20 @@ def _person_behind(p: Parsed, ctx: Context) -> str | None:
     return fields[0] if len(set(fields)) == 1 else None
 
 
+_MESSAGE_TO = re.compile(r"\b(?:message|mail|e-?mail|letter)s? (?:to|for|addressed to|sent to)"
+                         r"\s*<?([^\s<>,;()\"']+@[^\s<>,;()\"']+)", re.I)
+
+
+def _answered_for(p: Parsed, ctx: Context) -> str | None:
+    """The address an automatic answer speaks for ("your message to jo@example.org")."""
+    text = p.subject + "\n" + p.new[:2000]
+    if "@" not in text:
+        return None
+    found = {m.group(1).strip(".").lower() for m in _MESSAGE_TO.finditer(text)}
+    found = {a for a in found if not is_ours(a, ctx)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _who(p: Parsed, r: Reading, d: Decision, intent: str, bounce: bounce_mod.Bounce | None,
          ctx: Context) -> tuple[str | None, str | None, str | None]:
     """(email, name, organisation) of the person or body the message is about."""
@@ -131,6 +148,9 @@ def _who(p: Parsed, r: Reading, d: Decision, intent: str, bounce: bounce_mod.Bou
     if _NOREPLY.match(sender):
         # a form or a helpdesk writing for someone: the address it answers for
         sender = _person_behind(p, ctx) or sender
+    if intent == "auto_reply":
+        # a filter or helpdesk answering for the member we wrote to: the member
+        sender = _answered_for(p, ctx) or sender
     email = people.valid_address(sender)
     others = [a for a in addresses_in(p.new) if a != sender.lower() and not is_ours(a, ctx)]
     other = people.preferred_address(p.new, sender.lower(), others) if others else None

@@ -75,7 +75,9 @@ _WORK_LINE = re.compile(
     r"|house,|chambers|advice|solicitors|consultancy|agency|foundation|institute|society"
     r"|manager|officer|caseworker|co-?ordinator|director|adviser|advisor|assistant|consultant"
     r"|executive|administrator|secretary|clerk|head of|lead|worker|volunteer|reporter"
-    r"|editor|lecturer|professor|www\.|https?://|\|)", re.I)
+    r"|editor|lecturer|professor|www\.|https?://|\|)|\b(?:producer|presenter|journalist"
+    r"|correspondent|solicitor|councillor|cllr|senior|chief|deputy|trainee|junior|principal"
+    r"|radio|fm|media|newsroom|broadcast\w*)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)

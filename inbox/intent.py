@@ -14,91 +14,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inbox import bounce, machine
+from inbox import bounce, commitment, concerns, machine, spam
 from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
+from inbox.home import home_postcode
 from inbox.machine import AUTO_SUBJECT
 from inbox.parse import Parsed
+from inbox.reading import CONFIRM_SUBJECT, Reading
 from inbox.result import ACTING
 from inbox.routes import addresses_in, is_ours
-from inbox.rules import bare_subject, flatten, score
+from inbox.rules import bare_subject, score
 
-CONFIRM_SUBJECT = re.compile(r"\bplease confirm\b.{0,40}\bmembership\b|\bconfirm (?:your|my)"
-                             r" (?:membership|commitment)\b", re.I)
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw|odp|r)\s*:", re.I)
 _QUESTION = re.compile(r"\?")
-
-
-class _Scores(dict[str, float]):
-    """Each table is scored the first time its intent is asked for."""
-
-    def __init__(self, reading: Reading) -> None:
-        super().__init__()
-        self._reading = reading
-
-    def __missing__(self, name: str) -> float:
-        r = self._reading
-        value, r._why[name] = score(_TABLES[name], r.text)
-        self[name] = value
-        return value
-
-
-class _Why(dict[str, list[str]]):
-    def __init__(self, scores: _Scores) -> None:
-        super().__init__()
-        self._scores = scores
-
-    def __missing__(self, name: str) -> list[str]:
-        self._scores[name]  # noqa: B018 -- scoring fills in the reasons
-        return self[name]
-
-
-class Reading:
-    """What the person wrote, flattened, and its scores (each computed on first use)."""
-
-    def __init__(self, subject: str, body: str, full_subject: str = "") -> None:
-        self.subject = subject  # flattened subject for intent rules ("" when it is ours)
-        self.body = body  # flattened new text
-        self.full_subject = full_subject  # flattened subject, always
-        # one text, subject line first: the rules' ^ and $ (multi-line) anchor at either
-        self.text = f"{subject}\n{body}" if subject else body
-        self.scores = _Scores(self)
-        self._why = _Why(self.scores)
-        self._neg: float | None = None
-        self._assent: float | None = None
-
-    @property
-    def why(self) -> dict[str, list[str]]:
-        """The reasons behind each score."""
-        return self._why
-
-    def complete(self) -> dict[str, float]:
-        """Every table's score (for choosing the closest intent)."""
-        for name in _TABLES:
-            self.scores[name]  # noqa: B018 -- computes and caches
-        return self.scores
-
-    @property
-    def commit_neg(self) -> float:
-        """How surely the text makes a commitment partial, conditional or refused."""
-        if self._neg is None:
-            self._neg, self._why["not_commit"] = score(sig.NOT_COMMIT, self.body)
-        return self._neg
-
-    @property
-    def assent(self) -> float:
-        """How surely the text says yes (for replies to the confirmation mail)."""
-        if self._assent is None:
-            self._assent, _ = score(sig.ASSENT, self.body)
-        return self._assent
-
-    @property
-    def explicit_commit(self) -> bool:
-        return self.scores["commit"] >= 0.75 and self.commit_neg < 0.5
-
-    def top(self, *names: str) -> float:
-        return max(self.scores[n] for n in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,17 +37,6 @@ class Decision:
     reasons: tuple[str, ...]
     confirm_reply: bool = False
     third_party: bool = False
-
-
-_TABLES = {"join": sig.JOIN, "commit": sig.COMMIT, "leave": sig.LEAVE, "erase": sig.ERASE,
-           "move": sig.MOVE, "status": sig.STATUS, "help": sig.HELP, "org": sig.ORG}
-
-
-def read(p: Parsed) -> Reading:
-    """The flattened subject (unless it is ours) and new text; scores follow on demand."""
-    ours_subject = p.reply_to_ours is not None or bool(CONFIRM_SUBJECT.search(p.subject))
-    full = flatten(bare_subject(p.subject))
-    return Reading("" if ours_subject else full, flatten(p.new[:6000]), full)
 
 
 def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
@@ -142,8 +60,11 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("auto_reply", round(a, 3), ("an automatic reply by its content", *a_why))
     confirm_reply = bool(p.route("confirm")) or (
         p.reply_to_ours is not None and bool(CONFIRM_SUBJECT.search(p.subject)))
-    s, s_why = (0.0, []) if confirm_reply else machine.spam(p, r.full_subject + " . " + r.body)
-    if s >= 0.7 and not confirm_reply:
+    # what a member or officer sends to a hub or the bulletin address needs surer signs
+    to_list = p.route("hub") is not None or p.route("bulletin") is not None
+    s, s_why = (0.0, []) if confirm_reply else spam.spam(p, r.full_subject + " . " + r.body,
+                                                           ours=to_list)
+    if s >= (0.85 if to_list else 0.7) and not confirm_reply:
         if r.top("join", "leave", "erase") >= 0.85 and s < 0.9:
             return Decision("review", 0.5, ("reads as mass mail but also as a request", *s_why))
         return Decision("spam", round(s, 3), ("unsolicited or mass mail", *s_why))
@@ -153,7 +74,7 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
                                             *r.why["erase"]))
         return Decision("leave", 0.95, ("sent to our unsubscribe address",))
     if confirm_reply:
-        return _confirm_reply(r)
+        return _confirm_reply(p, r, ctx)
     if p.route("bulletin") and not _is_reply(p):
         return Decision("bulletin", 0.9, ("sent to the bulletin address",))
     hub = p.route("hub")
@@ -163,6 +84,10 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("review", 0.5, ("a reply to a confirmation mail that is not tied to one"
                                         " we sent (no token, no reference)",
                                         *_best_why(r)))
+    if p.reply_to_ours is not None and a < 0.3 and ASKED_POSTCODE.search(p.subject):
+        answer = _postcode_answer(p, r)
+        if answer is not None:
+            return answer
     d = _free_text(p, r, ctx)
     if s >= 0.5 and d.intent == "review" and r.top("join", "leave", "erase", "move", "status",
                                                      "commit") < 0.5:
@@ -170,6 +95,23 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if s >= 0.55 and d.intent in ACTING:
         return Decision("review", 0.4, (f"reads as {d.intent} but also as mass mail", *s_why))
     return d
+
+
+# The subject of our mail asking for a postcode ("One more thing: your postcode", "Your new
+# postcode, please"), as a reply quotes it.
+ASKED_POSTCODE = re.compile(r"\b(?:your (?:new )?postcode|postcode,? please)\b", re.I)
+
+
+def _postcode_answer(p: Parsed, r: Reading) -> Decision | None:
+    """A short reply to our request for a postcode that gives one: it continues the join
+    (or the move), as the README's join says ("supplies what a join still lacks")."""
+    if len(r.body.split()) > 15 or r.top("leave", "erase", "status", "help") >= 0.5:
+        return None
+    if home_postcode(p.new) is None:
+        return None
+    moving = "new postcode" in p.subject.lower()
+    return Decision("move" if moving else "join", 0.8,
+                    ("answers our request for a postcode with one",))
 
 
 def _best_why(r: Reading) -> list[str]:
@@ -192,14 +134,36 @@ def _oversized(p: Parsed) -> Decision:
     return Decision("review", 0.0, (f"too large to read ({p.size} bytes)",))
 
 
-def _confirm_reply(r: Reading) -> Decision:
+_QUOTED_TO = re.compile(r"^[>\s]*\*?(?:to|an|[àa]|para|aan|do|til|till)\*?\s*:\s*(.+)$",
+                        re.I | re.M)
+
+
+def _quoted_recipient(p: Parsed, ctx: Context) -> str | None:
+    """The address our quoted mail was sent to, when the quote shows it (Outlook blocks)."""
+    if not p.quoted or "@" not in p.quoted:
+        return None
+    m = _QUOTED_TO.search(p.quoted[:3000])
+    if m is None:
+        return None
+    found = [a for a in addresses_in(m.group(1)) if not is_ours(a, ctx)]
+    return found[0] if found else None
+
+
+def _confirm_reply(p: Parsed, r: Reading, ctx: Context) -> Decision:
     """A reply to our confirmation mail: assent unless it says otherwise."""
     why = ("a reply to our confirmation mail",)
+    if concerns.ON_BEHALF.search(r.body):
+        return Decision("review", 0.5, (*why, "answers for someone else"), confirm_reply=True,
+                        third_party=True)
+    sent_to = _quoted_recipient(p, ctx)
+    if sent_to and sent_to != p.from_addr.lower():
+        return Decision("review", 0.5, (*why, "the mail it answers went to another address"),
+                        confirm_reply=True)
     if r.scores["erase"] >= 0.75:
         return Decision("erase", 0.9, (*why, *r.why["erase"]), confirm_reply=True)
     if r.scores["leave"] >= 0.8 and r.scores["commit"] < 0.75:
         return Decision("leave", 0.85, (*why, *r.why["leave"]), confirm_reply=True)
-    refuse, refuse_why = score(sig.REFUSE, r.body)
+    refuse, refuse_why = score(commitment.REFUSE, r.body)
     if refuse >= 0.5 and r.scores["commit"] < 0.75:
         return Decision("review", 0.5, (*why, *refuse_why), confirm_reply=True)
     if r.commit_neg >= 0.5:
@@ -246,14 +210,21 @@ def _other_addresses(p: Parsed, ctx: Context) -> list[str]:
     return [a for a in addresses_in(p.new) if a != p.from_addr.lower() and not is_ours(a, ctx)]
 
 
+# A display name of our own: a hub or the network writing under its name.
+_OURS_NAME = re.compile(r"\b(?:for the many|ftm|hub)\b", re.I)
+
+
 def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     """Mail to the main address: what the person's own words ask for."""
-    decided = _for_a_person(p, r, ctx) or _membership(r)
+    decided = _for_a_person(p, r, ctx) or _membership(r, concerns.org_sender(p.from_name))
     if decided is not None:
         return decided
     sc, why = r.scores, r.why
     if p.date is not None:
         e, e_why = looks_like_event(p.new, bare_subject(p.subject), p.date.date())
+        if e >= 0.85 and concerns.org_sender(p.from_name) and not _OURS_NAME.search(p.from_name):
+            return Decision("spam", 0.7, ("another organisation's event notice to our main"
+                                          " address", *e_why))
         if e >= 0.85:
             return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
                                                           " address", *e_why))
@@ -261,7 +232,7 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if r.assent and len(r.body) < 60:
         return Decision("review", 0.3, ("assent that answers nothing we sent",))
-    if sig.HOSTILE.search(r.body):
+    if concerns.HOSTILE.search(r.body):
         return Decision("review", 0.3, ("hostile message with no request",))
     r.complete()
     best = max(sc, key=lambda k: sc[k])
@@ -274,27 +245,35 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
 def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     """Requests a person must handle: about someone else, press, casework, roles, addresses."""
     body = r.body
-    third = sig.THIRD_PARTY.search(body)
+    third = concerns.THIRD_PARTY.search(body)
     if third:
-        if sig.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
+        if concerns.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
             return Decision("join", 0.75, ("signs up one other person and gives their details",),
                             third_party=True)
         return Decision("review", 0.5, ("a request about someone else",), third_party=True)
-    for pattern, reason in ((sig.PRESS, "a press or media enquiry"),
-                            (sig.OFFER, "an offer to serve as an officer"),
-                            (sig.ROLES, "about national roles or the steering group")):
-        if pattern.search(body) and r.top("erase", "leave") < 0.8:
+    for pattern, reason in ((concerns.PRESS, "a press or media enquiry"),
+                            (concerns.OFFER, "an offer to serve as an officer"),
+                            (concerns.ROLES, "about national roles or the steering group")):
+        m = pattern.search(body)
+        if m and pattern is concerns.ROLES and r.scores["org"] >= 0.6 \
+                and body[max(0, m.start() - 6):m.start()].endswith(("our ", "their ")):
+            continue  # an organisation's own steering group, not the network's
+        if m and r.top("erase", "leave") < 0.8:
             return Decision("review", 0.5, (reason,))
-    if sig.CASEWORK.search(body) and r.top("erase", "leave", "join") < 0.8:
+    # casework is a person's own case; a tenants' group campaigning on evictions is not
+    if concerns.CASEWORK.search(body) and r.top("erase", "leave", "join", "org") < 0.8:
         return Decision("review", 0.5, ("asks for help with a personal case",))
-    if r.explicit_commit and sig.ANOTHER_ADDRESS.search(body):
+    if r.explicit_commit and concerns.ANOTHER_ADDRESS.search(body):
         return Decision("review", 0.5, ("commits from an address other than the one that"
                                         " joined",))
     return None
 
 
-def _membership(r: Reading) -> Decision | None:
-    """Erase over leave, a hub change, an organisation over a person, then join, move, status."""
+def _membership(r: Reading, org_sender: bool = False) -> Decision | None:
+    """Erase over leave, a hub change, an organisation over a person, then join, move, status.
+
+    *org_sender*: the From display name is an organisation's ("Leeds Tenants Union").
+    """
     sc, why, body = r.scores, r.why, r.body
     if sc["erase"] >= 0.75:
         if r.top("join", "move") >= 0.85:
@@ -313,10 +292,19 @@ def _membership(r: Reading) -> Decision | None:
         if sc["join"] >= 0.8:
             return Decision("review", 0.4, ("asks both to join and to leave",))
         return Decision("leave", round(sc["leave"], 3), tuple(why["leave"]))
-    if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit):
+    if sc["org"] >= 0.6 and (sc["join"] >= 0.5 or sc["org"] >= 0.8 or r.explicit_commit) \
+            and not concerns.PERSONAL.search(body):
         return Decision("org_join", round(max(sc["org"], 0.7), 3), tuple(why["org"]))
+    if org_sender and sc["join"] >= 0.6 and concerns.WE.search(body) \
+            and not concerns.PERSONAL.search(body):
+        return Decision("org_join", round(max(sc["org"], 0.7), 3),
+                        ("an organisation's own address asks to join", *why["join"]))
+    if sc["status"] >= 0.8 and sc["status"] > sc["join"] and sc["move"] < 0.7 \
+            and not r.explicit_commit:
+        # "am I already on your list? I filled in a form": asks where they stand
+        return Decision("status", round(sc["status"], 3), tuple(why["status"]))
     if sc["join"] >= 0.6 or r.explicit_commit:
-        reserved, reserved_why = score(sig.RESERVATIONS, body)
+        reserved, reserved_why = score(commitment.RESERVATIONS, body)
         if (r.commit_neg >= 0.5 and sc["commit"] >= 0.5) or reserved >= 0.85:
             return Decision("review", 0.5, ("partial or conditional commitment",
                                             *why["not_commit"], *reserved_why))

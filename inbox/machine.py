@@ -1,9 +1,9 @@
-"""Mail written by machines: auto-replies (RFC 3834 and by content) and unsolicited mass mail.
+"""Mail written by machines: automatic replies, by RFC 3834 headers and by content.
 
-Both return a score in 0..1 and the reasons behind it. Headers are authoritative
+``auto_reply`` returns a score in 0..1 and the reasons behind it. Headers are authoritative
 (``Auto-Submitted`` other than ``no`` means "never answer this"); content rules cover
 the out-of-office replies that carry no header, in the languages members write in.
-Bounces live in ``inbox.bounce``.
+Bounces live in ``inbox.bounce``, unsolicited mass mail in ``inbox.spam``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ AUTO_TEXT = rules(
      r"|'?ll) (?:respond|reply|get back|be in touch)|(?:has|have) been received|your"
      r" (?:ticket|reference|case) (?:number|id)|within \d+ (?:working |business )?(?:days"
      r"|hours))", 0.8, "acknowledges receipt automatically"),
+    (r"\byour (?:request|message|e-?mail|enquiry|inquiry|query|ticket|case) has been (?:received"
+     r"|logged|assigned|created|opened|forwarded)\b|\bassigned (?:the )?(?:ticket|case|reference)"
+     r" (?:number|no\.?|id|#)", 0.8, "acknowledges receipt automatically"),
     (r"\b(?:ticket|case|reference) (?:number|no\.?|id|#)\s*:?\s*[a-z]*\d", 0.5,
      "quotes a ticket number"),
     (r"\b(?:je suis|nous sommes) (?:absente?s?|en cong[ée]s?|en vacances)|absente? du bureau"
@@ -76,56 +79,6 @@ AUTO_TEXT = rules(
      "Scandinavian out-of-office"),
 )
 
-SPAM_TEXT = rules(
-    (r"\bverify (?:your )?(?:account|identity|email|mailbox|details|payment)\b", 0.6,
-     "asks to verify an account"),
-    (r"\bclick (?:here|the link|below|this link|on the link)\b", 0.45, "says click here"),
-    (r"\b(?:account|mailbox|password|access) (?:has been |will be |is )?(?:suspended|deactivated"
-     r"|locked|closed|disabled|expired?|terminated)\b", 0.6, "threatens account closure"),
-    (r"\b(?:storage|quota|mailbox)\b[^.!?]{0,30}\b(?:limit|full|exceeded|almost full)\b", 0.6,
-     "claims storage is full"),
-    (r"\b(?:unpaid|outstanding|overdue) (?:postage|fee|balance|invoice|payment|tax|toll)"
-     r"|\bredelivery\b|\b(?:parcel|package|delivery|shipment) (?:is waiting|could not be"
-     r" delivered|on hold|is pending)", 0.7, "parcel or payment scam"),
-    (r"\b(?:bitcoin|crypto(?:currency)?|btc|wallet address|forex|trading platform|investment"
-     r" opportunity)\b", 0.6, "crypto or investment pitch"),
-    (r"\b(?:you have won|you'?ve won|winner|lottery|prize|claim your|inheritance|beneficiary"
-     r"|next of kin|wire transfer|western union|gift cards?)\b", 0.7, "prize or inheritance scam"),
-    (r"\b(?:webinar|free trial|limited (?:time|places|offer|spaces)|book (?:now|your place)"
-     r"|sign up now|register now|discount|\d+% off|offer ends|special offer|raise \d+x"
-     r"|10x|grow your|boost your)\b", 0.45, "marketing language"),
-    (r"\b(?:(?:exciting|great|unique) (?:opportunity|role)|our clients?|recruit\w*|salary"
-     r"|£\d+k\b|\d+k \+ benefits|quick (?:chat|call)|open to a (?:chat|call|conversation))\b",
-     0.45, "recruitment pitch"),
-    (r"\b(?:i|we) came across your (?:organisation|organization|company|website|profile"
-     r"|group|page)\b", 0.5, "cold outreach"),
-    (r"\b(?:business proposal|bank (?:account )?details|(?:urgent|confidential|private) (?:business"
-     r"|transaction|matter)|transfer (?:of )?(?:the )?funds|million (?:dollars|pounds|usd|euros)"
-     r"|risk[- ]free|guaranteed (?:returns|profit|income))\b", 0.7, "advance-fee or money scam"),
-    (r"\b(?:tickets (?:are )?(?:now )?(?:on sale|available)|early[- ]bird"
-     r"|(?:promo|discount|voucher) code|use (?:the )?code|buy now|order now|shop now"
-     r"|sale ends|free (?:shipping|delivery)"
-     r"|limited stock|exclusive offer)\b", 0.5, "sales pitch"),
-    (r"\b(?:seo|backlinks?|guest post|web design services|search rankings|lead generation"
-     r"|marketing services)\b", 0.6, "sells services"),
-    (r"\byou are receiving this (?:email |message )?because\b|\bview (?:this email )?in"
-     r" (?:your )?browser\b|\bmanage (?:your )?(?:email )?preferences\b"
-     r"|\bto unsubscribe from (?:these|this|our)\b", 0.6, "mass-mail footer"),
-    (r"\b(?:you(?:'ve| have) been (?:selected|chosen|pre-?approved)|congratulations[!,]"
-     r"|act now|limited time only)", 0.5, "too-good-to-be-true offer"),
-    (r"\b(?:donate (?:now|today|here)|make a donation|chip in|support our (?:work|campaign))\b",
-     0.35, "asks for donations"),
-    (r"\bdear (?:user|customer|client|beneficiary|account holder|valued customer|sir/madam"
-     r"|member of staff)\b", 0.4, "generic greeting"),
-    (r"https?://\S+", 0.15, "contains a link"),
-)
-_BRANDS = {"royal mail": "royalmail.com", "gmail": "google.com", "google": "google.com",
-           "microsoft": "microsoft.com", "outlook": "microsoft.com", "paypal": "paypal.com",
-           "amazon": "amazon.co.uk", "hmrc": "gov.uk", "dvla": "gov.uk", "netflix": "netflix.com",
-           "dhl": "dhl.com", "evri": "evri.com", "dpd": "dpd.co.uk", "tv licensing":
-           "tvlicensing.co.uk", "apple support": "apple.com", "icloud": "apple.com"}
-_BRAND = re.compile(r"\b(" + "|".join(re.escape(b) for b in _BRANDS) + r")\b", re.I)
-_BULK = re.compile(r"^\s*(?:bulk|list|junk)\b", re.I)
 
 
 def auto_reply(p: Parsed, body: str) -> tuple[float, list[str], bool]:
@@ -156,34 +109,4 @@ def auto_reply(p: Parsed, body: str) -> tuple[float, list[str], bool]:
     return 1.0 - miss, reasons, False
 
 
-def spam(p: Parsed, text: str) -> tuple[float, list[str]]:
-    """(score, reasons): how surely this is mass mail, a scam or irrelevant marketing.
-
-    *text* is the subject and new text flattened (``signals.flatten``).
-    """
-    reasons: list[str] = []
-    miss = 1.0
-    sender_domain = p.from_addr.rpartition("@")[2].lower()
-    prec = p.header("precedence") or p.header("x-precedence")
-    if _BULK.match(prec):
-        miss *= 0.5
-        reasons.append(f"Precedence: {prec[:20]}")
-    listy = [h for h in ("list-id", "list-unsubscribe", "list-post", "feedback-id",
-                         "x-mailchimp-campaign", "x-campaign") if p.header(h)]
-    if listy:
-        miss *= 0.45
-        reasons.append(f"mass-mail headers ({', '.join(listy)})")
-    if p.header("x-spam-flag").lower().startswith("yes"):
-        miss *= 0.2
-        reasons.append("X-Spam-Flag: YES")
-    brand = _BRAND.search(p.from_name)
-    if brand and not sender_domain.endswith(_BRANDS[brand.group(1).lower()]):
-        miss *= 0.35
-        reasons.append(f"sender name claims {brand.group(1)!r} from another domain")
-    s, why = score(SPAM_TEXT, text)
-    miss *= 1.0 - s
-    reasons.extend(why)
-    return 1.0 - miss, reasons
-
-
-__all__ = ["AUTO_SUBJECT", "AUTO_TEXT", "SPAM_TEXT", "Rule", "auto_reply", "spam"]
+__all__ = ["AUTO_SUBJECT", "AUTO_TEXT", "Rule", "auto_reply"]

@@ -14,7 +14,11 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 
 _TITLES = {"dr", "dr.", "cllr", "cllr.", "councillor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.",
            "miss", "mx", "mx.", "prof", "prof.", "professor", "rev", "rev.", "revd", "sir",
-           "dame", "lord", "lady", "fr", "fr.", "rt", "hon", "hon.", "cde", "comrade"}
+           "dame", "lord", "lady", "fr", "fr.", "rt", "hon", "hon.", "cde", "comrade", "canon",
+           "imam", "rabbi", "pastor", "baroness", "baron", "sister",
+           # post-nominals: "Jane Smith MBE", "Cllr Jo Bloggs MSP"
+           "mp", "msp", "mla", "mep", "obe", "mbe", "cbe", "kbe", "dbe", "qc", "kc", "jp",
+           "phd", "frsa"}
 _NOT_NAMES = {
     "thanks", "thank", "thankyou", "cheers", "best", "regards", "kind", "warm", "warmest",
     "many", "love", "yours", "sincerely", "faithfully", "truly", "hi", "hello", "hey",
@@ -240,6 +244,10 @@ def organisation_name(display: str, text: str) -> str | None:
         words = phrase.split()
         if any(w.lower() in _ORG_WORDS for w in words) and 2 <= len(words) <= 8:
             named.append(phrase)
+    for m in _ROLE_OF.finditer(text[:3000]):
+        phrase = m.group(1).strip(" ,.-")
+        if 1 <= len(phrase.split()) <= 8:
+            named.insert(0, phrase)  # "as secretary of Unite Community Hastings": it names itself
     for phrase in named:
         if shown and shown.lower() in phrase.lower() and len(phrase) > len(shown):
             return phrase
@@ -248,6 +256,13 @@ def organisation_name(display: str, text: str) -> str | None:
     return shown or None
 
 
+# "I'm writing as secretary of X", "chair of X": an officer naming the body they write for.
+_ROLE_OF = re.compile(
+    r"\b(?i:as|i'?m|i am)\s+(?i:the\s+)?(?:(?i:branch|membership|general|joint|acting|assistant"
+    r"|vice)\s+)?(?i:secretary|chair|chairperson|treasurer|convenor|convener|organiser|organizer"
+    r"|co-?ordinator|president|officer|delegate)\s+(?i:of|for|at)\s+(?i:the\s+)?"
+    r"((?:[A-Z][\w'’&\-]*|of|the|and|for|at|in|&)(?:\s+(?:[A-Z][\w'’&\-]*|of|the|and|for|at"
+    r"|in|&))*)")
 _ORG_PHRASE = re.compile(
     r"\b(?i:we'?re|we are|this is|on behalf of|writing from|writing for)\s+(?i:the\s+)?"
     r"((?:[A-Z][\w'’&\-]*|of|the|and|for|at|in|&)(?:\s+(?:[A-Z][\w'’&\-]*|of|the|and|for|at"
@@ -284,7 +299,13 @@ def valid_address(addr: str) -> str | None:
 _USE_OTHER = re.compile(
     r"\b(?:please )?(?:use|send (?:it|them|everything|mail|emails|things) to|contact me (?:at|on)"
     r"|write to me at|switch (?:me |it )?to|change (?:it|my (?:email|address)) to|my (?:new|other"
-    r"|personal|home|preferred|main) (?:email|e-mail|address)(?: address)? is)\s*:?\s*$", re.I)
+    r"|personal|home|preferred|main) (?:email|e-mail|address)(?: address)? is"
+    r"|(?:use|send (?:it|them|everything|mail|emails|things|stuff) to|write to|contact me"
+    r" (?:at|on)) (?:my|this|the|her|his) (?:\w+ ){0,2}(?:e-?mail|address|account)"
+    r"(?: address)?)\s*[,:(-]?\s*$", re.I)
+# What follows an address the writer prefers: "... instead", "... rather than this one".
+_USE_AFTER = re.compile(r"\W*(?:instead|from now on|in future|rather than|not this"
+                        r"|(?:as )?this (?:one )?is (?:my )?(?:work|office|old|shared))", re.I)
 
 
 def preferred_address(text: str, own: str, others: list[str]) -> str | None:
@@ -295,6 +316,6 @@ def preferred_address(text: str, own: str, others: list[str]) -> str | None:
             continue
         before = text[max(0, at - 60):at]
         after = text[at + len(addr):at + len(addr) + 30].lower()
-        if _USE_OTHER.search(before) or re.match(r"\W*(?:instead|from now on|in future)", after):
+        if _USE_OTHER.search(before) or _USE_AFTER.match(after):
             return addr
     return None

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from inbox.rules import Table, rules
+from inbox.rules import Finder, rules
 
-_ME = r"(?:i|we)"
 _WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
 
 JOIN = rules(
@@ -22,8 +21,12 @@ JOIN = rules(
     (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
     (rf"\b{_WANT} (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
      r"|been meaning) to (?:join|become (?:a )?members?"
-     r"|be (?:a )?members?|sign up|enrol|register|be part of)", 0.9, "wants to join"),
-    (r"\b(?:wanna|want to|wants to|keen to|eager to|love to) join\b", 0.8, "wants to join"),
+     r"|be (?:a )?members?|sign up|enrol|register|be part of|be involved|get involved)", 0.9,
+     "wants to join"),
+    (r"\b(?:too late|still (?:possible|time|open)) to (?:join|sign up|become a member)\b", 0.75,
+     "asks whether they can still join"),
+    (r"\b(?:wanna|want to|wants to|keen to|eager to|love to) join\b|\b(?:would|'d) (?:like|love"
+     r"|want) to (?:join|become (?:a )?member|be (?:a )?member|sign up)\b", 0.8, "wants to join"),
     (r"\b(?:wanted|meaning|meant|hoping|planning|going|decided|keen|eager|ready) to (?:join"
      r"|sign up|become (?:a )?member|get involved)\b", 0.85, "wants to join"),
     (r"\bwant (?:to )?be (?:a )?member\b", 0.8, "wants to be a member"),
@@ -64,83 +67,34 @@ JOIN = rules(
      "wants to join (non-English)"),
 )
 
-COMMIT = rules(
-    (rf"\b{_ME}(?: also| hereby| fully| wholeheartedly| happily| gladly| do| truly| can| will"
-     r"| absolutely| definitely)* (?:commit|pledge)\b", 0.9, "says I commit"),
-    (r"\b(?:happy|willing|glad|proud|ready|pleased|delighted) to commit\b", 0.9,
-     "happy to commit"),
-    (r"\bcommit(?:ted|ting)? (?:myself |ourselves )?to (?:all|each|every|the|your|these|them"
-     r"|its|those|those|this|the network'?s)\b", 0.85, "commits to the principles"),
-    (r"\b(?:agree|agreed|agreeing|agrees) (?:with|wiv|wit|w/|to) (?:all|every|each|the|your|ur"
-     r"|these|them|em|'em|those|its|everything)\b[^.!?]{0,40}\b(?:principles?|them|em|one|all"
-     r"|twelve|12)\b", 0.85, "agrees with the principles"),
-    (r"\b(?:agree|agreed) (?:with|to) (?:all|everything|every single one|every one|each one)\b",
-     0.85, "agrees with all of them"),
-    (r"\b(?:i|we) agree(?: with)?(?: it| them| this)? all\b", 0.8, "agrees with all"),
-    (r"\b(?:accept|endorse|adopt|sign up to|subscribe to|stand by|uphold)(?: all| each| every"
-     r"| every one of| each of| the| your| ur| these| those| its| twelve| 12| founding)+"
-     r" (?:\w+ )?principles\b", 0.85, "accepts the principles"),
-    (r"\bsupport (?:all|each|every one) of (?:the|your|these) (?:\w+ )?principles\b"
-     r"|\bsupport (?:all|each of) (?:the )?(?:twelve|12) (?:\w+ )?principles\b", 0.75,
-     "supports all the principles"),
-    (r"\b(?:can'?t|cannot|couldn'?t|didn'?t|did not) find (?:one|any|a single one|anything)"
-     r" (?:i|we) disagree", 0.8, "finds nothing to disagree with"),
-    (r"\b(?:i|we) (?:agree|commit) to (?:them|these|it|this)\b", 0.8, "agrees to them"),
-    (r"\b(?:principles?)[^.!?]{0,30}\b(?:agree with (?:every|all|each)|fully agree|100%)", 0.8,
-     "agrees with the principles"),
-)
+# A wish not to join ("I no longer want to be a member", "not interested in joining",
+# "I didn't ask to join"): blanked out before the join rules read the text.
+NOT_JOINING = re.compile(
+    r"\b(?:no longer|not|never|don'?t|do not|didn'?t|did not|doesn'?t|does not|won'?t"
+    r"|wouldn'?t|nor|not sure (?:whether|if) (?:i|we)(?: really)?|undecided (?:whether|if|about)"
+    r"(?: i| we)?) (?:\w+ ){0,2}?(?:want|wish|like|intend|mean|ask|plan|interested|keen|need"
+    r"|care|should)(?:ed|s)?(?: in| to)? (?:join|joining|be (?:a )?members?|being (?:a )?members?"
+    r"|become (?:a )?members?|becoming (?:a )?members?|sign(?:ing)? up|be signed up|be part"
+    r"|being part|be added|be involved|getting involved|get involved)\b"
+    r"(?:(?! but | and | - | so | now )[^.!?,;]){0,40}")
+NEGATIONS = ("not", "n't", "never", "no longer", "nor ")
 
-# Partial, conditional or refused commitment: never counts as a commitment.
-NOT_COMMIT = rules(
-    (r"\b(?:most|some|many|several|nearly all|almost all|a few|majority) of (?:the|your|them"
-     r"|these|those|ur)\b", 0.8, "agrees only partly"),
-    (r"\b(?:except|apart from|other than|save for|with the exception of|bar)\s+(?:for\s+)?"
-     r"(?:number|principle|no\.?|point|#|the one|\d)", 0.9, "makes an exception"),
-    (r"\b(?:not sure about|not convinced (?:by|about)|reservations? (?:about|on|with)"
-     r"|unsure about|struggle with|(?:a |some )?problem with|(?:an |some )?issues? with"
-     r"|(?:don'?t|do not) (?:fully |really |quite )?agree with|disagree with|can'?t support"
-     r"|cannot support|can'?t get behind|object to)\s+(?:the one|one of|some of|all of|all|every"
-     r"|everything|number|principle|no\.?\s?\d|point|#|\d|the (?:\w+ ){0,3}(?:one|principle|point)"
-     r"|it all|them all)", 0.9, "has reservations about a principle"),
-    (r"\b(?:can'?t agree|cannot agree|can'?t commit|cannot commit|can not commit|won'?t commit"
-     r"|will not commit|not (?:ready|able|willing|prepared) to commit|don'?t commit|do not commit"
-     r"|not commit|not all of|some reservations|reservations about)\b", 0.9,
-     "will not commit fully"),
-    (r"\b(?:if|provided|providing|as long as|on condition|so long as|once you)\b[^.!?]{0,60}"
-     r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
-    (r"\b(?:commit|agree|accept)\w*\b[^.!?]{0,60}\b(?:provided|providing|as long as|on condition"
-     r"|so long as|but only if|only if)\b", 0.8, "makes it conditional"),
-)
 
-# A reply to the confirmation mail that declines.
-REFUSE = rules(
-    (r"^(?:no|nope|nah|no thanks?|not now)\b|\bno,? thanks?\b|\bchanged my mind\b|\bnot for me\b"
-     r"|\bnot interested\b|\b(?:don'?t|do not|no longer) (?:want|wish) to (?:join|be a member"
-     r"|commit|sign up|go ahead)\b|\b(?:i|we) (?:do not|don'?t|cannot|can'?t|won'?t) (?:agree"
-     r"|accept|commit)\b", 0.9, "declines"),
-)
+def without_not_joining(text: str) -> str:
+    """*text* with every wish not to join blanked out (unchanged when it negates nothing)."""
+    if not any(n in text for n in NEGATIONS):
+        return text
+    return NOT_JOINING.sub(" ", text)
+
+
 # Requests about how mail is delivered (digest or each message): for a person to handle.
-SETTINGS = re.compile(r"\b(?:digest (?:mode|only|version)|(?:weekly|daily) (?:digest|summary)"
+SETTINGS = Finder(r"\b(?:digest (?:mode|only|version)|(?:weekly|daily) (?:digest|summary)"
                       r"|each message|every message|individual (?:e-?mails|messages)|fewer e-?mails"
                       r"|less e-?mail|(?:to|into) (?:the )?digest)\b")
 # "Stop the digest but keep me a member": a change of what they receive, not leaving.
-KEEP_MEMBER = re.compile(r"\b(?:keep me (?:as a member|on|in|a member)|(?:stay|remain) (?:a member"
+KEEP_MEMBER = Finder(r"\b(?:keep me (?:as a member|on|in|a member)|(?:stay|remain) (?:a member"
                          r"|in the network|on the network)|just the (?:digest|emails?|hub)|only the"
                          r" (?:digest|emails?|hub))\b")
-
-# Reservations strong enough to stop a join that makes no commitment at all.
-RESERVATIONS = Table([r for r in NOT_COMMIT if r.reason in (
-    "has reservations about a principle", "makes an exception", "will not commit fully")])
-
-# Assent in a reply to the confirmation mail: any of these (or nothing at all) counts.
-ASSENT = rules(
-    (r"^(?:yes|yep|yeah|yup|ya|aye|ok|okay|sure|confirmed?|agreed|absolutely|definitely"
-     r"|of course|certainly|indeed|correct|right|done|go on then|sounds good|i do|i will"
-     r"|happy to|deal|tak|oui|ja|si|sí|ie|do)\b", 0.8, "assents"),
-    (r"\b(?:i confirm|confirmed|confirming|count me in|i'?m in|im in|i accept|i agree"
-     r"|agreed|100%|yes please|absolutely|definitely|all good|happy to)\b", 0.8, "assents"),
-    ("(?:\U0001F44D|\U0001F44C|\u270A|\u2705|\u2714|\U0001F4AA)", 0.6, "assents with an emoji"),
-)
 
 LEAVE = rules(
     (r"\bunsubscribe (?:me|us|my|this (?:address|email))\b|\b(?:please|pls|plz|kindly|can you"
@@ -189,6 +143,11 @@ ERASE = rules(
     (r"\b(?:delete|erase|wipe|remove) (?:me|us) (?:from|off) (?:your|the|all)\b[^.!?]{0,15}"
      r"\b(?:database|databases|records|system|systems|files|servers)\b", 0.9,
      "asks to be deleted from the database"),
+    (r"\b(?:delete|erase|remove|wipe|purge|destroy)\b[^.!?]{0,60}\bfrom (?:your|the|all"
+     r"|all of your|any of your) (?:records|database|databases|systems?|files|servers"
+     r"|archives)\b", 0.85, "asks to be deleted from the records"),
+    (r"\b(?:delete|erase|wipe|purge|destroy)\b[^.!?]{0,15}\bmy (?:e-?mail )?(?:address|e-?mail)"
+     r"\b(?![^.!?]{0,25}\b(?:list|lists|mailing))", 0.8, "asks for their address to be deleted"),
     (r"\b(?:erasure|right to be forgotten|forget me|forget about me|article 17)\b", 0.9,
      "invokes the right to erasure"),
     (r"\b(?:my|our) (?:personal )?(?:data|details|information|info|records?)\b[^.!?]{0,25}"
@@ -202,9 +161,13 @@ ERASE = rules(
      "asks for deletion (non-English)"),
 )
 
+# "I've moved email providers", "moving to Gmail": a new mailbox, not a new home.
+_NOT_MAIL = (r"(?! (?:to )?(?:my |a |the |our )?(?:new )?(?:e-?mail|mail|provider|providers|account"
+             r"|accounts|gmail|outlook|hotmail|yahoo|proton\w*|icloud|job|jobs|bank|phone)\b)")
+
 MOVE = rules(
     (r"\b(?:i'?ve|i have|we'?ve|we have|i|we|just|recently) (?:just |recently )?(?:moved"
-     r"|relocated)\b", 0.85, "says they have moved"),
+     r"|relocated)\b" + _NOT_MAIL, 0.85, "says they have moved"),
     (r"\brelocat(?:ed|ing)\b", 0.8, "relocated"),
     (r"\bnew (?:postcode|post code|address|home|house|flat)\b", 0.8, "gives a new address"),
     (r"\bchange (?:of|my|our) (?:postcode|post code|address|hub)\b", 0.85,
@@ -217,7 +180,7 @@ MOVE = rules(
     (r"\bcan you move me\b|\bmove me\b", 0.75, "asks to be moved"),
     (r"\b(?:leave|quit|switch from|move from|come out of) the [\w -]{1,30}hub\b[^.!?]{0,40}"
      r"\b(?:join|to|into|for) the [\w -]{1,30}(?:hub|one|group)\b", 0.9, "changes hub"),
-    (r"\b(?:moving|moved) (?:to|house|home|back)\b", 0.75, "is moving"),
+    (r"\b(?:moving|moved) (?:to|house|home|back)\b" + _NOT_MAIL, 0.75, "is moving"),
     (r"\b(?:now|back) (?:live|living|based|home|at home)\b[^.!?]{0,20}\bin\b"
      r"|\bback home now\b|\bi'?m back home\b", 0.7, "lives somewhere new"),
     (r"\b(?:use|take) the \w+ (?:one|postcode|address)\b|\bfrom now on\b", 0.6,
@@ -231,6 +194,52 @@ MOVE = rules(
 )
 
 STATUS = rules(
+    (r"\b(?:what|which) (?:postcode|post code|address|e-?mail address|e-?mail|name|details|data"
+     r"|information|info|records?|hub) (?:have|do|did|are) you (?:got|have|hold|use|using|keep"
+     r"|store|holding|keeping|storing)\b|\bwhat (?:have|do) you (?:got|have|hold|keep) (?:on|about"
+     r"|for) (?:me|us)\b", 0.85, "asks what we hold about them"),
+    (r"\b(?:do|did) you (?:still )?(?:have|hold|keep|got) (?:my|the right|the correct|the wrong"
+     r"|any)\b[^.!?]{0,12} (?:postcode|post code|address|details|data|information|info|records?"
+     r"|e-?mail)\b|\bhave you (?:still )?got (?:my|the right|the correct|the wrong|any)\b"
+     r"[^.!?]{0,12} (?:postcode|post code|address|details|data|information|info|records?|e-?mail)"
+     r"\b", 0.8, "asks whether we hold their details"),
+    (r"\b(?:do|did) you (?:still )?(?:have|hold|keep) (?:my|the right|the correct|the wrong|any)"
+     r" (?:postcode|post code|address|details|data|information|info|records?|e-?mail)\b"
+     r"|\b(?:is|are) my (?:postcode|address|details|e-?mail|name)\b[^.!?]{0,25}\b(?:right"
+     r"|correct|up to date|on (?:file|record|your system))", 0.8, "asks whether their details are"
+     " right"),
+    (r"\b(?:what|which|all|any|the|all the|any of the) (?:personal )?(?:data|information|info"
+     r"|details|records)\b[^.!?]{0,25}\b(?:you|you'?ve|the network|ftm|for the many|your"
+     r" organisation) (?:hold|holds|have|has|keep|keeps|store|stores|process|processes"
+     r"|are holding|are keeping|are storing|are processing|have got|got)\b", 0.85,
+     "asks what we hold"),
+    (r"\b(?:my )?(?:membership|application|sign ?up|registration|reply|confirmation)\b[^.!?]{0,20}"
+     r"\b(?:went|gone|got|has gone|came|come) through\b|\b(?:just )?checking (?:that |whether"
+     r" |if )?(?:my (?:membership|sign ?up|application|reply)|i'?m (?:a member|signed up|on)"
+     r"|i am (?:a member|signed up|on))", 0.75, "asks whether their membership went through"),
+    (r"\b(?:right of access|d?sar\b|data subject access|access request|request (?:for )?access to"
+     r" (?:my|the|all my) (?:personal )?(?:data|information)|access to (?:my|the) personal"
+     r" (?:data|information))|\bart(?:icle|ikel|[íi]culo|icolo|yku[łl]|\.)? ?15\b", 0.85,
+     "makes a subject access request"),
+    (r"(?:cais am fynediad|cais gwrthrych am wybodaeth|copi o'?r (?:holl )?(?:ddata|wybodaeth)"
+     r"|data personol sydd gennych|acc[èe]s (?:à|a) mes donn[ée]es|droit d'acc[èe]s|acceso a mis"
+     r" datos|derecho de acceso|auskunft (?:über|uber) (?:meine|die (?:über mich|gespeicherten))"
+     r"|auskunftsersuchen|dost[ęe]p do (?:moich )?danych|prawo dost[ęe]pu|accesso ai (?:miei )?dati"
+     r"|diritto di accesso|inzage in mijn gegevens)", 0.85,
+     "makes a subject access request (non-English)"),
+    (r"(?:(?:wybodaeth|data) sydd gennych (?:amdanaf|arnaf)|ydw i'?n aelod|suis-je"
+     r" (?:encore |d[ée]j[àa] )?membre|quelles (?:donn[ée]es|informations) (?:avez|d[ée]tenez"
+     r"|conservez)|¿?soy (?:ya )?miembro|qu[ée] (?:datos|informaci[óo]n) (?:tienen|ten[ée]is"
+     r"|guardan)|czy jestem (?:ju[żz] )?cz[łl]onkiem|jakie (?:dane|informacje) (?:o mnie )?"
+     r"(?:przechowujecie|macie)|bin ich (?:schon |noch )?mitglied|welche daten (?:haben"
+     r"|speichern) sie)", 0.85,
+     "asks where they stand (non-English)"),
+    (r"\b(?:don'?t|do not) want to (?:sign up|join|register|be (?:added|signed up)|enrol)"
+     r" (?:twice|again|a second time)\b|\b(?:already|still) (?:a member|signed up|registered"
+     r"|on (?:your|the) (?:list|system|books|database))\b[^.!?]{0,20}\?", 0.75,
+     "asks whether they are already a member"),
+    (r"\b(?:when did i (?:join|sign up|become a member)|how long have i been a member"
+     r"|(?:my )?membership (?:number|start date|card))\b", 0.75, "asks when they joined"),
     (r"\bam i (?:now |already |still )?(?:confirmed|a member|registered|signed up|subscribed"
      r"|on (?:the|your) (?:list|system|database|books)|in the network|in|active|a full member)"
      r"(?:\W|$)", 0.85, "asks whether they are a member"),
@@ -259,11 +268,41 @@ STATUS = rules(
     (r"\b(?:my|membership) status\b|^status\W*$", 0.8, "asks for their status"),
     (r"\b(?:did you|have you) (?:get|got|receive|received) my (?:reply|email|message"
      r"|confirmation)\b", 0.7, "asks whether we got their reply"),
-    (r"\b(?:check|tell me|let me know) (?:whether|if) (?:i'?m|i am) (?:a member|signed up"
+    (r"\b(?:check|tell me|let me know) (?:whether|if) (?:i'?m|i am) (?:still |already )?"
+     r"(?:a member|signed up"
      r"|registered|confirmed|on)\b", 0.85, "asks whether they are a member"),
 )
 
 HELP = rules(
+    (r"\b(?:is there|are there|do you charge|do (?:i|we|members) pay|is there any) (?:a |an |any )?"
+     r"(?:membership |joining |annual |monthly |yearly )?(?:fee|fees|cost|costs|charge|subscription"
+     r"|subs|dues)\b|\bhow much (?:does it|is it|does membership|is membership|does joining"
+     r"|do (?:i|we|members) (?:have to )?pay)\b|\bis (?:it|membership|joining) free\b", 0.7,
+     "asks what membership costs"),
+    (r"\bdo (?:i|we|members|you|people) (?:have|need|got) to (?:\w+ )?(?:pay|attend|go|come|be"
+     r"|do|take part|volunteer|give|turn up)\b|\b(?:what|how much) (?:is|are) (?:expected"
+     r"|required) of\b|\bwhat (?:does|would|will) (?:membership|being a member|joining)"
+     r" (?:involve|entail|mean|require|commit)|\bis there (?:any|an) (?:obligation|requirement"
+     r"|expectation)\b|\bhow much time\b", 0.7, "asks what membership involves"),
+    (r"\bcan (?:i|we|members|you|one|people) (?:belong to|be in|be a member of|join) (?:two"
+     r"|more than one|several|multiple|both|another)\b|\bwhat(?:'s| is) the difference between"
+     r"\b|\bis it possible to\b|\bwho (?:decides|chooses|picks|sets)\b", 0.6,
+     "asks how the network works"),
+    (r"\b(?:what are|where (?:are|can i (?:find|read|see))|(?:can|could) you send me|send me a"
+     r" copy of) (?:the |your )?(?:twelve |12 |founding )?(?:principles|rules|constitution"
+     r"|policies)\b|\bis there (?:a|any) (?:hub|group|branch|meeting)s? (?:in|near|for|around"
+     r"|covering)\b|\bwho (?:do|should|can) i (?:contact|speak to|talk to|ask|write to)\b"
+     r"|\bwho(?:'s| is) (?:my|the) (?:local )?(?:contact|secretary|organiser|coordinator)\b",
+     0.65, "asks where to find something"),
+    (r"\bhow often (?:do|does|are|is)\b|\bcan (?:i|we|anyone|non-?members|people) (?:come|go"
+     r"|turn up|attend|pop)(?: along)?\b[^.!?]{0,30}\b(?:meeting|hub|one|event)s?\b|\bwhat happens"
+     r" (?:to|with) my (?:data|details|information|e-?mail|address)\b|\bwho (?:sees|can see|has"
+     r" access to|gets) (?:my|them|it|members'?)\b", 0.65, "asks how the network works"),
+    (r"(?:comment (?:[çc]a|cela) (?:marche|fonctionne)|c[óo]mo funciona|wie funktioniert"
+     r"|jak to dzia[łl]a|sut mae'?n gweithio|come funziona|hoe werkt)", 0.7,
+     "asks how it works (non-English)"),
+    (r"^(?:a |quick |one )?(?:question|questions|query|queries|enquiry|inquiry)\W*$", 0.5,
+     "the subject says it is a question"),
     (r"^(?:help|help\?|help please|please help|\?|commands|info|information|how does this"
      r" work\??)\W*$", 0.8, "asks for help"),
     (r"\bhow (?:do|can|would|should|could) (?:i|we|one|you|someone)\b", 0.65, "asks how to"),
@@ -286,18 +325,25 @@ HELP = rules(
 )
 
 ORG = rules(
-    (r"\b(?:we'?re|we are|this is|i'?m writing on behalf of|on behalf of) (?:the )?[^.!?,]{0,60}"
+    (r"\b(?:we'?re|we are|this is|i'?m writing on behalf of|(?<!not )on behalf of"
+     r"|(?:writing|write) as (?:the )?(?:\w+ )?(?:secretary|chair|treasurer|convenor|organiser"
+     r"|coordinator|co-ordinator|president|officer|rep) (?:of|for)) (?:the )?[^.!?,]{0,60}"
      r"\b(?:branch|union|trades council|society|soc|association|campaign|collective"
      r"|co-op|coop|co-operative|cooperative|committee|club|federation|forum|alliance|coalition"
      r"|tenants|residents"
      r"|charity|cic|organisation|organization|group|network|chapter|caucus|centre|center"
      r"|project|mosque|church|chapel|synagogue|temple|gurdwara|foodbank|food bank)\b", 0.6,
      "writes as an organisation"),
-    (r"\baffiliat(?:e|ed|ing|ion)\b", 0.8, "asks to affiliate"),
-    (r"\b(?:our|the) (?:branch|committee|society|association|group|union|organisation"
+    (r"\b(?:to|and|wish to|like to|want to|wants to|apply to|request to|seek to|seeking to)"
+     r" affiliat(?:e|ion)\b|\baffiliat(?:e|ing|ion) (?:to|with)\b|\b(?:for|about|request"
+     r"|application|apply for) affiliation\b|\b(?:branch|group|union|organi[sz]ation(?:al)?"
+     r"|society|campaign|council|association) affiliation\b|\baffiliated (?:organi[sz]ation"
+     r"|group|body|branch|member)\b", 0.8, "asks to affiliate"),
+    (r"\b(?:our|the) (?:\w+ )?(?:branch|committee|society|association|group|union|organisation"
      r"|organization|campaign|members|executive|agm|meeting|collective|board|council)"
-     r"\b[^.!?]{0,30}\b(?:has |have )?(?:voted|agreed|decided|resolved|would like|wants|wish"
-     r"|wishes|unanimously)\b", 0.75, "the organisation decided to join"),
+     r"\b(?: (?!i\b|and\b|but\b|me\b)[\w'-]+){0,3} (?:has |have |had )?(?:voted|agreed|decided"
+     r"|resolved|would like|wants|wish|wishes|unanimously)\b", 0.75,
+     "the organisation decided to join"),
     (r"\b(?:join|sign up|affiliate|commit)\w*\b[^.!?]{0,40}\bas an? (?:group|organisation"
      r"|organization|branch|union|society|body|collective)\b|\bas a group\b", 0.8,
      "joins as a group"),
@@ -305,43 +351,3 @@ ORG = rules(
      r"|association) (?:to|would like to|wants to|wishes to) (?:join|affiliate|sign up)", 0.8,
      "the organisation wants to join"),
 )
-
-# Reasons a person, not ftm, must look at a message, whatever else it seems to ask.
-_RELATION = (r"(?:wife|husband|partner|mum|mother|mom|dad|father|son|daughter|brother|sister"
-             r"|friend|neighbour|neighbor|colleague|flatmate|mate|gran|grandma|grandmother"
-             r"|grandfather|grandad|grandson|granddaughter|aunt|uncle|cousin|boyfriend|girlfriend"
-             r"|fianc[ée]e?|child|children|kids|relative|client|carer|tenant|husband's|wife's)")
-# Someone asks on another person's behalf ("unsubscribe my wife", "my mum wants to join").
-THIRD_PARTY = re.compile(
-    r"\b(?:unsubscribe|remove|delete|erase|take off|sign up|signup|add|register|enrol|join"
-    r"|cancel)\b[^.!?()]{0,12}\bmy " + _RELATION + r"\b"
-    r"|\bmy " + _RELATION + r"\b[^.!?()]{0,25}\b(?:wants?|would like|wishes|is keen|asked me)"
-    r" to (?:join|sign up|be (?:added|removed|a member)|unsubscribe|leave|be taken off)\b")
-THIRD_PARTY_JOIN = re.compile(r"\b(?:sign(?:ing)? up|signup|add|register|enrol|join|be"
-                              r" (?:added|a member))\b")
-PRESS = re.compile(
-    r"\b(?:journalist|reporter|press (?:enquiry|inquiry|office|release)|media (?:enquiry"
-    r"|inquiry)|newspaper|for (?:an|a|our) (?:article|story|feature|piece|documentary"
-    r"|programme|podcast)|writing (?:an|a) (?:article|story|feature|piece)|my deadline"
-    r"|producer at|researcher at|interview (?:someone|you|a member)|on the record|running a"
-    r" (?:story|piece|feature)|story (?:on|about)|for comment"
-    r"|(?:give|provide) (?:a|us a) comment)\b")
-CASEWORK = re.compile(
-    r"\b(?:evict\w*|my landlord|landlord|universal credit|benefits? (?:claim|sanction|appeal"
-    r"|stopped)|pip assessment|tribunal|bailiffs?|homeless\w*|disrepair|legal advice"
-    r"|solicitor|deportation|asylum claim|my employer|sacked|dismissed|grievance"
-    r"|my case\b|court date)\b")
-ROLES = re.compile(
-    r"\b(?:steering group|steering committee|national (?:committee|body|executive|officer"
-    r"|role|council|rep|representative|level|coordinator|co-ordinator))\b")
-OFFER = re.compile(
-    r"\b(?:happy|willing|keen|glad|like|love|able|prepared|volunteer|volunteering|offer"
-    r"|offering|want|wish|intend|plan|hoping) to (?:be|become|serve as|act as|take on|stand as"
-    r"|stand for|put myself forward)\b[^.!?]{0,40}\b(?:treasurer|chair|chairperson|secretary"
-    r"|officer|co-?ordinator|rep|representative|fundraiser|convenor|delegate|role|post)\b")
-HOSTILE = re.compile(
-    r"\b(?:fuck\w*|shit\w*|bastards?|scum|traitors?|commies|wankers?|idiots|morons?"
-    r"|disgrace(?:ful)?|pathetic|vile|cult|lunatics?)\b")
-ANOTHER_ADDRESS = re.compile(
-    r"\b(?:signed up|registered|joined|subscribed|used|gave you|you have)\b[^.!?]{0,40}"
-    r"\b(?:with|using|under|as)\b[^.!?]{0,30}\b(?:address|email|e-mail)\b")

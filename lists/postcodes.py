@@ -316,6 +316,13 @@ def _outcode_candidate(text: str, m: re.Match[str]) -> Postcode | None:
     return pc if pc.special is None else None
 
 
+# Reference words that are written abbreviated with a full stop ("order no. N12").
+_REF_ABBREVIATIONS = _words("no ref acct id")
+
+
 def _is_reference(text: str, start: int) -> bool:
     word = _WORD_BEFORE.search(text[max(0, start - 40):start])
-    return bool(word and word.group(1).lower() in _REF_WORDS)
+    if not word or word.group(1).lower() not in _REF_WORDS:
+        return False
+    # "... my work account. SE5 8AA": a full stop after a whole word ends its sentence
+    return "." not in word.group(0) or word.group(1).lower() in _REF_ABBREVIATIONS
