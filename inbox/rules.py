@@ -35,7 +35,7 @@ class Rule:
 
 
 class _Needles:
-    """Every table's needles in one Aho-Corasick automaton (ahocorasick-rs, a DFA).
+    """Every table's needles in one Aho-Corasick automaton (ahocorasick-rs).
 
     For a text, one pass finds every needle; that is remembered for the few texts of
     the message at hand, so the dozen tables scored on one text share the pass and each
@@ -57,8 +57,9 @@ class _Needles:
     def found(self, text: str) -> frozenset[str]:
         """Every registered needle that occurs in *text* (overlapping ones included)."""
         if self.finder is None:
+            # a contiguous NFA: within a few per cent of a DFA's speed here, 5 MB smaller
             self.finder = ahocorasick_rs.AhoCorasick(
-                sorted(self.words), implementation=ahocorasick_rs.Implementation.DFA)
+                sorted(self.words), implementation=ahocorasick_rs.Implementation.ContiguousNFA)
         try:
             return frozenset(self.finder.find_matches_as_strings(text, overlapping=True))
         except UnicodeEncodeError:  # a lone surrogate: the automaton takes UTF-8 only
