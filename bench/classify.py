@@ -6,7 +6,9 @@ The corpus defaults to ``../shared/corpus/inbound`` beside the repository. Print
 ``{"n", "msgs_per_s", "peak_rss_mb", ...}`` as its last line. The process is pinned to one
 core and ``msgs_per_s`` is per second of that core's time (``time.process_time``), so
 other work on a shared machine does not count against it; ``wall_msgs_per_s`` is the
-same run by the wall clock.
+same run by the wall clock. The same run also times the email package alone on the same
+messages (``compat32_parse_per_s``, ``default_parse_per_s``), so the figure can be read
+as a ratio to what this machine does at that moment.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email import policy as email_policy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,10 +66,20 @@ def main() -> None:
     cpu = time.process_time() - cpu_started
     wall = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = {}
+    for name, pol in (("compat32", email_policy.compat32), ("default", email_policy.default)):
+        m = min(a.n, 5000)
+        t = time.process_time()
+        for i in range(m):
+            message_from_bytes(raws[i % len(raws)], policy=pol)
+        baseline[name] = m / max(time.process_time() - t, 1e-9)
     print(json.dumps({"n": a.n, "msgs_per_s": round(a.n / cpu, 1),
                       "peak_rss_mb": round(peak_kb / 1024, 1),
                       "wall_msgs_per_s": round(a.n / wall, 1), "cpu_seconds": round(cpu, 2),
                       "tenths_msgs_per_s": chunks,
+                      "compat32_parse_per_s": round(baseline["compat32"], 1),
+                      "default_parse_per_s": round(baseline["default"], 1),
+                      "ratio_to_compat32_parse": round(a.n / cpu / baseline["compat32"], 3),
                       "distinct_messages": len(raws), "intents": dict(sorted(intents.items()))}))
 
 
