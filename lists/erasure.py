@@ -30,9 +30,14 @@ ADDRESS_COLUMNS: list[tuple[str, str]] = [
     ("hub_posts", "from_addr"),
     ("event_rsvps", "email"),
     ("officers", "email"),
+]
+# The hub's and the network's own records that name the person as their author: they
+# stay (a hub's past meetings, a sent bulletin), with the address replaced.
+ANONYMISE_COLUMNS: list[tuple[str, str]] = [
     ("events", "organiser"),
     ("bulletins", "requested_by"),
 ]
+ERASED = "erased"
 # Tables whose rows are about one member (by member_id) and may hold their details.
 MEMBER_TABLES = ["outbox", "deliveries", "tokens", "hub_posts", "event_rsvps"]
 
@@ -84,9 +89,14 @@ def erase(db: sqlite_utils.Database, email: str, now: datetime, key: bytes) -> N
     db.execute("UPDATE inbound_messages SET from_addr = NULL, about_addr = NULL, "
                "subject = NULL WHERE from_addr = ? COLLATE NOCASE "
                "OR about_addr = ? COLLATE NOCASE", [email, email])
+    tables = set(db.table_names())
     for table, column in ADDRESS_COLUMNS:
-        if table in db.table_names():
+        if table in tables:
             db.execute(f"DELETE FROM {table} WHERE {column} = ? COLLATE NOCASE", [email])
+    for table, column in ANONYMISE_COLUMNS:
+        if table in tables:
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ? COLLATE NOCASE",
+                       [ERASED, email])
     members.suppress(db, email, key, "erased at the person's request", now)
 
 
