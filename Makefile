@@ -7,7 +7,8 @@ BIN = $(VENV)/bin
 .PHONY: demo test lint typecheck pytest debian-packages clean
 
 $(BIN)/ftm: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		(rm -rf $(VENV) && sh scripts/debian-packages.sh venv && $(PYTHON) -m venv $(VENV))
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/ftm
 
