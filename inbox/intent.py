@@ -247,7 +247,10 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     body = r.body
     third = concerns.THIRD_PARTY.search(body)
     if third:
-        if concerns.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
+        rest = body[:third.start()] + " " + body[third.end():]
+        own, _ = score(sig.JOIN, sig.without_not_joining(rest))
+        if concerns.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1 \
+                and own < 0.75:  # not "sign him up, and me too": that mixes two people
             return Decision("join", 0.75, ("signs up one other person and gives their details",),
                             third_party=True)
         return Decision("review", 0.5, ("a request about someone else",), third_party=True)

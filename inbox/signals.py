@@ -19,7 +19,8 @@ JOIN = rules(
     (r"\bsign(?:ing)? (?:me|us) up\b", 0.9, "asks to be signed up"),
     (r"\b(?:i'?m|i am|we'?re|we are) signing up\b", 0.85, "says they are signing up"),
     (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
-    (rf"\b{_WANT} (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
+    (rf"\b{_WANT}(?: also| really| very much| definitely| genuinely| now| still| too)?"
+     r" (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
      r"|been meaning) to (?:join|become (?:a )?members?"
      r"|be (?:a )?members?|sign up|enrol|register|be part of|be involved|get involved)", 0.9,
      "wants to join"),
