@@ -46,6 +46,10 @@ COMMIT = rules(
     (r"\b(?:can'?t|cannot|couldn'?t|didn'?t|did not) find (?:one|any|a single one|anything)"
      r" (?:i|we) disagree", 0.8, "finds nothing to disagree with"),
     (r"\b(?:i|we) (?:agree|commit) to (?:them|these|it|this)\b", 0.8, "agrees to them"),
+    (r"\byes to (?:all|each|every one)(?: of)?(?: the| your)? (?:twelve|12|principles)\b"
+     r"|\bprinciples\b[^.!?]{0,30}\b(?:and|&) (?:i |we )?(?:fully |completely |totally"
+     r" |wholeheartedly |100% )?(?:agree|accept|endorse|commit)\b(?! with (?:some|most|many"
+     r"|parts?|a few|several))", 0.8, "read the principles and agrees"),
     (r"\b(?:principles?)[^.!?]{0,30}\b(?:agree with (?:every|all|each)|fully agree|100%)", 0.8,
      "agrees with the principles"),
 )
@@ -59,6 +63,10 @@ NOT_COMMIT = rules(
      r"|fully|quite|personally|in (?:all |good )?conscience))? (?:sign up to|agree (?:with|to)"
      r"|accept|support|endorse|get behind|commit to|go along with|back|subscribe to)\b(?! more)",
      0.85, "cannot accept part of it"),
+    (r"\b(?:agree|support|accept|endorse|back|behind|sign up to|go along with|like)\w*"
+     r"(?: with)? (?:most|some|many|several|nearly all|almost all|a few|the majority|a lot|lots)"
+     r" of (?:the |your |these |those |ur |its )?(?:(?:twelve |12 |founding )*principles|them"
+     r"|twelve|12)\b", 0.9, "agrees with only some of the principles"),
     (r"\b(?:most|some|many|several|nearly all|almost all|a few|majority) of (?:the|your|them"
      r"|these|those|ur)\b", 0.8, "agrees only partly"),
     (r"\b(?:except|apart from|other than|save for|with the exception of|bar)\s+(?:for\s+)?"
@@ -112,7 +120,8 @@ REFUSE = rules(
 )
 # Reservations strong enough to stop a join that makes no commitment at all.
 RESERVATIONS = Table([r for r in NOT_COMMIT if r.reason in (
-    "has reservations about a principle", "makes an exception", "will not commit fully")])
+    "has reservations about a principle", "makes an exception", "will not commit fully",
+    "agrees with only some of the principles")])
 
 # Assent in a reply to the confirmation mail: any of these (or nothing at all) counts.
 ASSENT = rules(

@@ -98,6 +98,8 @@ def is_person_name(name: str) -> bool:
         return False
     if any(w.lower().strip(".,'’") in _ORG_WORDS for w in words):
         return False
+    if len(words) == 1 and words[0].lower() in _NOT_NAMES:  # "Help", "Admin", "Welcome"
+        return False
     return all(_TOKEN.match(w) or w.lower() in _PARTICLES for w in words)
 
 

@@ -131,10 +131,18 @@ LEAVE = rules(
      r"|withdraw|unsubscribe|be removed|cancel|end my)\b", 0.85, "wants to leave"),
     (r"^(?:stop|unsubscribe|remove|remove me|leave|cancel|opt out|unsub)\W*$", 0.7,
      "subject asks to stop"),
-    (r"\b(?:abmelden|abbestellen|austragen|streichen sie mich|d[ée]sabonner|d[ée]sinscri"
-     r"|retirez[- ]moi|darme de baja|dar de baja|cancelar (?:mi )?suscripci|wypisz|wypisa[cć]"
-     r"|usu[nń] mnie z|disiscriv|cancellami|afmelden|uitschrijven|dad-danysgrifio)", 0.85,
-     "asks to unsubscribe (non-English)"),
+    (r"\b(?:abmelden|abbestellen|austragen|streichen sie mich|entfernen sie mich|nehmen sie mich"
+     r" (?:aus|von)|d[ée]sabonne|d[ée]sinscri|retirez[- ]moi|supprimez[- ]moi de|darme de baja"
+     r"|dar de baja|d[ée]me de baja|cancelar (?:mi )?suscripci|wypisz|wypisa[cć]|usu[nń] mnie z"
+     r"|disiscriv|cancellami|cancellatemi|rimuovetemi|toglietemi|afmelden|uitschrijven|haal me"
+     r" van|verwijder me van|dad-danysgrifio|tynnwch fi (?:oddi ar|o'?r)|tynnu fi (?:oddi ar"
+     r"|o'?r))", 0.85, "asks to unsubscribe (non-English)"),
+    # the writer's own wish, not a newsletter's footer ("to stop receiving these emails ...")
+    (r"\b(?:i'?d like to|i would like to|i want to|i wish to|i need to|we'?d like to|we want to"
+     r"|let me|can i|please can i|how (?:do|can) i|i'?d rather|i would rather) (?:stop|cease|no"
+     r" longer) (?:receiving|getting)\b[^.!?]{0,20}\b(?:e-?mails?|mail"
+     r"|messages|newsletters|bulletins|updates|anything|these|them)\b", 0.85,
+     "wants to stop receiving our mail"),
 )
 
 ERASE = rules(
@@ -149,6 +157,10 @@ ERASE = rules(
      r"|archives)\b", 0.85, "asks to be deleted from the records"),
     (r"\b(?:delete|erase|wipe|purge|destroy)\b[^.!?]{0,15}\bmy (?:e-?mail )?(?:address|e-?mail)"
      r"\b(?![^.!?]{0,25}\b(?:list|lists|mailing))", 0.8, "asks for their address to be deleted"),
+    (r"\b(?:delete|erase|wipe|destroy|purge|get rid of)\b (?:everything|all|anything|whatever"
+     r"|all the (?:data|info|information|details))(?: (?:that|which))? (?:you|you'?ve|ftm|the"
+     r" network)\b[^.!?]{0,25}\b(?:on|about|for|of) (?:me|us)\b", 0.9,
+     "asks for everything held on them to be deleted"),
     (r"\b(?:erasure|right to be forgotten|forget me|forget about me|article 17)\b", 0.9,
      "invokes the right to erasure"),
     (r"\b(?:my|our) (?:personal )?(?:data|details|information|info|records?)\b[^.!?]{0,25}"
@@ -323,6 +335,14 @@ HELP = rules(
      r"|affiliated|linked|connected)\b)", 0.65, "asks how the network works"),
     (r"\b(?:know|find out|hear|learn|tell me) (?:a (?:bit|little) )?more (?:about|first|before)",
      0.6, "wants to know more"),
+    (r"\b(?:what (?:does|would|is) (?:an? )?(?:affiliation|affiliating|affiliate membership)"
+     r"(?: (?:involve|entail|mean|cost|require)\w*)?|how (?:does|do|would) (?:affiliation"
+     r"|affiliating|affiliates?)\b|(?:information|info|details|more) (?:about|on) (?:how )?"
+     r"(?:affiliation|affiliating)|(?:thinking (?:about|of)|considering|interested in"
+     r"|discussing|looking into) (?:affiliation|affiliating)|(?:can|could|may|do) (?:trade )?"
+     r"(?:organisations|organizations|groups|branches|unions|societies|campaigns|charities"
+     r"|associations|councils)\b[^.!?]{0,20}\b(?:affiliate|join)\b)", 0.75,
+     "asks what affiliation involves"),
 )
 
 ORG = rules(

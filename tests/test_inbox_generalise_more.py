@@ -87,6 +87,64 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
         "My friend sent me your leaflet and I'd love to join. M1 1AA"), {"intent": "join"}),
     ("review: my wife wants to join", mail("My wife wants to join too - can you sign her up?"),
      {"intent": "review"}),
+    # --- agreeing with only some of the principles stops a join -------------------------------
+    ("review: agrees with most of the principles", mail(
+        "I agree with most of the principles and would like to join. M1 1AA"),
+     {"intent": "review", "commitment": False}),
+    ("review: supports some of them", mail(
+        "I'd like to join. I've read the principles and support some of them. LS6 1AA"),
+     {"intent": "review"}),
+    ("join: 'some of' about something else", mail(
+        "I'd like to join. Some of the people at the meeting said I should. M1 1AA"),
+     {"intent": "join"}),
+    ("join_commit: read the principles and agree", mail(
+        "I'd like to join. I've read the principles and fully agree. M1 1AA"),
+     {"intent": "join_commit", "commitment": True}),
+    ("join_commit: yes to all twelve", mail("Yes to all twelve principles - please add me. G1 1AA"),
+     {"intent": "join_commit", "commitment": True}),
+    # --- asking what affiliation involves is a question, not an affiliation --------------------
+    ("help: what does affiliation involve", mail(
+        "What does affiliation involve? Our tenants' association is thinking about it.",
+        subject="Affiliation"), {"intent": "help"}),
+    ("help: information about how affiliation works", mail(
+        "I'm secretary of our union branch. Could you send me information about how "
+        "affiliation works?", subject="Enquiry"), {"intent": "help"}),
+    ("help: considering affiliating", mail(
+        "We're a residents' association and we're considering affiliating - is there a fee?",
+        subject="Question"), {"intent": "help"}),
+    ("org_join: decided to affiliate, asks what next", mail(
+        "Our tenants' association would like to affiliate. What does it involve?",
+        subject="Affiliation"), {"intent": "org_join"}),
+    # --- leaving, in other words and other languages -------------------------------------------
+    ("leave: French", mail("Désabonnez-moi s'il vous plaît.", subject="Bonjour"),
+     {"intent": "leave"}),
+    ("leave: German", mail("Bitte entfernen Sie mich aus Ihrem Verteiler.", subject="Hallo"),
+     {"intent": "leave"}),
+    ("leave: Welsh", mail("Tynnwch fi oddi ar y rhestr os gwelwch yn dda.", subject="Helo"),
+     {"intent": "leave"}),
+    ("leave: Italian", mail("Cancellatemi dalla lista per favore.", subject="Ciao"),
+     {"intent": "leave"}),
+    ("leave: Dutch", mail("Haal me van de lijst alstublieft.", subject="Hallo"),
+     {"intent": "leave"}),
+    ("leave: stop receiving", mail("I'd like to stop receiving emails from you."),
+     {"intent": "leave"}),
+    ("leave: how do I stop getting these", mail("How do I stop getting these emails?"),
+     {"intent": "leave"}),
+    # --- erase: everything held on me, even beside a leave -------------------------------------
+    ("erase: delete everything you have on me", mail(
+        "Please take me off the list and delete everything you have on me."),
+     {"intent": "erase"}),
+    ("erase: wipe all you've got about me", mail("Wipe all that you've got about me, now."),
+     {"intent": "erase"}),
+    # --- an automatic answer naming another address still speaks for the member ---------------
+    ("auto_reply: unmonitored, email my new address", mail(
+        "This address is no longer monitored. Please email jo.new@example.org instead.",
+        subject="Re: Welcome to For the Many", sender="Jo Smith <jo.old@example.org>",
+        reply_to_ours=79), {"intent": "auto_reply", "email": "jo.old@example.org"}),
+    ("auto_reply: a helpdesk's name is no person's", mail(
+        "We have received your request. Your reference is 1234. This is an automated response.",
+        subject="Request received", sender="Help <help@example.com>", reply_to_ours=95),
+     {"intent": "auto_reply", "name": None}),
     # --- an organisation's name, not its officer's role or its other language ----------------
     ("org_join: role in the display name, full name in the signature", mail(
         "Dear friends,\n\nOur branch voted last night to affiliate to For the Many. The council "
