@@ -230,6 +230,10 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
                                                           " address", *e_why))
     if sc["help"] >= 0.6:
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
+    if why["join"] == ["subject asks to join"] and len(r.body.split()) <= 6 \
+            and r.top("leave", "erase", "move", "status") < 0.5 and home_postcode(p.new):
+        # subject "Join", body just a postcode (and perhaps a name): the request is the subject
+        return Decision("join", 0.65, ("the subject asks to join and the text gives a postcode",))
     if r.assent and len(r.body) < 60:
         return Decision("review", 0.3, ("assent that answers nothing we sent",))
     if concerns.HOSTILE.search(r.body):

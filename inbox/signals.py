@@ -47,6 +47,10 @@ JOIN = rules(
     (r"\bwhere do i sign\b|\b(?:where|how|what) (?:do|can|should|would) (?:i|we)\b[^.?!]{0,30}"
      r"\bto (?:join|sign up|become a member)\b", 0.8, "asks how to join"),
     (r"\b(?:membership|sign-?up|joining|application) form\b", 0.75, "sends a membership form"),
+    (r"\b(?<!not )(?<!n't )(?<!never )(?:apply|applying|application|request|requesting)"
+     r" (?:for |to take out )?(?:a )?"
+     r"membership\b|\bmembership,? please\b|\b(?:take|taking) out (?:a )?membership\b", 0.8,
+     "applies for membership"),
     (r"\b(?:can|could|may) (?:i|we) (?:still |please )?(?:join|sign up|become (?:a )?members?)\b",
      0.75, "asks whether they can join"),
     (r"\b(?:express|register|show) (?:my|our) interest in (?:joining|becoming|membership)", 0.8,
@@ -308,9 +312,10 @@ HELP = rules(
      r"|\bwho(?:'s| is) (?:my|the) (?:local )?(?:contact|secretary|organiser|coordinator)\b",
      0.65, "asks where to find something"),
     (r"\bhow often (?:do|does|are|is)\b|\bcan (?:i|we|anyone|non-?members|people) (?:come|go"
-     r"|turn up|attend|pop)(?: along)?\b[^.!?]{0,30}\b(?:meeting|hub|one|event)s?\b|\bwhat happens"
-     r" (?:to|with) my (?:data|details|information|e-?mail|address)\b|\bwho (?:sees|can see|has"
-     r" access to|gets) (?:my|them|it|members'?)\b", 0.65, "asks how the network works"),
+     r"|turn up|attend|pop|bring)(?: along)?\b[^.!?]{0,30}\b(?:meeting|hub|one|event)s?\b"
+     r"|\bwhat happens (?:to|with) my (?:data|details|information|e-?mail|address)\b"
+     r"|\bwho (?:sees|can see|has access to|gets) (?:my|them|it|members'?)\b", 0.65,
+     "asks how the network works"),
     (r"(?:comment (?:[çc]a|cela) (?:marche|fonctionne)|c[óo]mo funciona|wie funktioniert"
      r"|jak to dzia[łl]a|sut mae'?n gweithio|come funziona|hoe werkt)", 0.7,
      "asks how it works (non-English)"),

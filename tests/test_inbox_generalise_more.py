@@ -145,6 +145,23 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
         "We have received your request. Your reference is 1234. This is an automated response.",
         subject="Request received", sender="Help <help@example.com>", reply_to_ours=95),
      {"intent": "auto_reply", "name": None}),
+    # --- applying for membership; a subject that asks and a text that only gives a postcode ---
+    ("join: apply for membership", mail("I'd like to apply for membership. G12 8AA"),
+     {"intent": "join", "postcode": "G12 8AA"}),
+    ("join: membership please", mail("Hello, membership please. G12 8AA",
+                                     subject="Membership application"), {"intent": "join"}),
+    ("review: not applying for membership", mail(
+        "I'm not applying for membership, just asking a question about your funding."),
+     {"intent": "review"}),
+    ("join: subject Join, body a postcode", mail("M1 1AA", subject="Join"),
+     {"intent": "join", "postcode": "M1 1AA"}),
+    ("join: subject Joining, name and postcode lines", mail(
+        "Name: Jo Bloggs\nPostcode: LS6 2AB", subject="Joining"), {"intent": "join"}),
+    ("review: subject Join, a sentence about someone else", mail(
+        "My friend wants to know about you. LS6 2AB", subject="Join"), {"intent": "review"}),
+    ("review: subject Join, no postcode", mail("", subject="Join"), {"intent": "review"}),
+    ("help: can I bring a friend", mail("Can I bring a friend to the meeting?"),
+     {"intent": "help"}),
     # --- an organisation's name, not its officer's role or its other language ----------------
     ("org_join: role in the display name, full name in the signature", mail(
         "Dear friends,\n\nOur branch voted last night to affiliate to For the Many. The council "
