@@ -63,7 +63,7 @@ NOT_COMMIT = rules(
      r"|fully|quite|personally|in (?:all |good )?conscience))? (?:sign up to|agree (?:with|to)"
      r"|accept|support|endorse|get behind|commit to|go along with|back|subscribe to)\b(?! more)",
      0.85, "cannot accept part of it"),
-    (r"\b(?:agree|support|accept|endorse|back|behind|sign up to|go along with|like)\w*"
+    (r"\b(?:agree|support|accept|endorse|sign up to|go along with)\w*"
      r"(?: with)? (?:most|some|many|several|nearly all|almost all|a few|the majority|a lot|lots)"
      r" of (?:the |your |these |those |ur |its )?(?:(?:twelve |12 |founding )*principles|them"
      r"|twelve|12)\b", 0.9, "agrees with only some of the principles"),
@@ -84,7 +84,8 @@ NOT_COMMIT = rules(
     (r"\b(?:if|provided|providing|as long as|on condition|so long as|once you)\b[^.!?]{0,60}"
      r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
     (r"\b(?:before|until|till|once|when) (?:i|we) (?:commit|agree|accept|confirm|sign|decide"
-     r"|join)\b|\b(?:commit|agree|accept|confirm|sign)\w*\b[^.!?]{0,60}\b(?:once|when|after"
+     r"|join)\b", 0.8, "wants an answer before committing"),
+    (r"\b(?:commit|agree|accept|confirm|sign)\w*\b[^.!?]{0,60}\b(?:once|when|after"
      r"|until|till) (?:i|we|you)(?:'ve|'re| have| are)? (?:know|hear|heard|seen|see|had|got"
      r"|get|tell|told|explain|explained|confirm|confirmed|let|answer|answered|send|sent|clarify"
      r"|clarified|reply|replied|respond|responded|find out|found out|understand|read|checked"
