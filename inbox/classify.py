@@ -158,7 +158,7 @@ def _who(p: Parsed, r: Reading, d: Decision, intent: str, bounce: bounce_mod.Bou
         # a signup on behalf of one other person: it is about them, not the writer
         valid = people.valid_address(others[0])
         return valid or email, people.name_near(p.new, others[0]), None
-    if other:
+    if other and intent != "auto_reply":  # "email my colleague instead": still the member
         email = people.valid_address(other) or email
     if intent == "org_join":
         org = people.organisation_name(p.from_name, p.new)

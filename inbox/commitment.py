@@ -11,6 +11,11 @@ from __future__ import annotations
 from inbox.rules import Table, rules
 
 _ME = r"(?:i|we)"
+# "everything you stand for", "all that the network does": support for the network, not
+# agreement with the principles
+_NOT_THE_NETWORK = (r"(?! (?:(?:that|which) )?(?:you|you'?re|you guys|ftm|for the many|the network"
+                    r"|your (?:network|group|movement|organisation|organization|campaign"
+                    r"|work))\b)")
 
 COMMIT = rules(
     (rf"\b{_ME}(?: also| hereby| fully| wholeheartedly| happily| gladly| do| truly| can| will"
@@ -20,21 +25,31 @@ COMMIT = rules(
     (r"\bcommit(?:ted|ting)? (?:myself |ourselves )?to (?:all|each|every|the|your|these|them"
      r"|its|those|those|this|the network'?s)\b", 0.85, "commits to the principles"),
     (r"\b(?:agree|agreed|agreeing|agrees) (?:with|wiv|wit|w/|to) (?:all|every|each|the|your|ur"
-     r"|these|them|em|'em|those|its|everything)\b[^.!?]{0,40}\b(?:principles?|them|em|one|all"
-     r"|twelve|12)\b", 0.85, "agrees with the principles"),
-    (r"\b(?:agree|agreed) (?:with|to) (?:all|everything|every single one|every one|each one)\b",
-     0.85, "agrees with all of them"),
-    (r"\b(?:i|we) agree(?: with)?(?: it| them| this)? all\b", 0.8, "agrees with all"),
-    (r"\b(?<!not )(?<!n't )(?:accept|endorse|adopt|sign up to|subscribe to|stand by|uphold)"
+     r"|these|them|em|'em|those|its|everything)\b" + _NOT_THE_NETWORK + r"[^.!?]{0,40}"
+     r"\b(?:principles?|them|em|one|all|twelve|12)\b", 0.85, "agrees with the principles"),
+    (r"\b(?:agree|agreed) (?:with|to) (?:all|everything|every single one|every one|each one)\b"
+     + _NOT_THE_NETWORK, 0.85, "agrees with all of them"),
+    (r"\b(?:i|we) agree(?: with)?(?: it| them| this)? all\b" + _NOT_THE_NETWORK, 0.8,
+     "agrees with all"),
+    (r"\b(?<!not )(?<!n't )(?:accept(?:s|ed)?|endorse[sd]?|adopt(?:s|ed)?|sign(?:s|ed)? up to"
+     r"|subscribe[sd]? to|stand(?:s)? by|uphold(?:s)?)"
      r"(?: all| each| every| every one of| each of| the| your| ur| these| those| its| twelve"
      r"| 12| founding| for the many'?s| the network'?s| ftm'?s)+ (?:\w+ )?principles\b", 0.85,
      "accepts the principles"),
+    (r"\b(?<!not )(?<!n't )(?:accept(?:s|ed)?|endorse[sd]?|support(?:s|ed)?|back(?:s|ed)?"
+     r"|sign(?:s|ed)? up to|subscribe[sd]? to|uphold(?:s)?) (?:each and )?(?:every (?:single )?one"
+     r" of (?:them|these|those)|each (?:one )?of (?:them|these|those)|all (?:of )?(?:them|these)"
+     r"|them all)\b", 0.85, "accepts every one of them"),
     (r"\bsupport (?:all|each|every one) of (?:the|your|these) (?:\w+ )?principles\b"
      r"|\bsupport (?:all|each of) (?:the )?(?:twelve|12) (?:\w+ )?principles\b", 0.75,
      "supports all the principles"),
     (r"\b(?:can'?t|cannot|couldn'?t|didn'?t|did not) find (?:one|any|a single one|anything)"
      r" (?:i|we) disagree", 0.8, "finds nothing to disagree with"),
     (r"\b(?:i|we) (?:agree|commit) to (?:them|these|it|this)\b", 0.8, "agrees to them"),
+    (r"\byes to (?:all|each|every one)(?: of)?(?: the| your)? (?:twelve|12|principles)\b"
+     r"|\bprinciples\b[^.!?]{0,30}\b(?:and|&) (?:i |we )?(?:fully |completely |totally"
+     r" |wholeheartedly |100% )?(?:agree|accept|endorse|commit)\b(?! with (?:some|most|many"
+     r"|parts?|a few|several))", 0.8, "read the principles and agrees"),
     (r"\b(?:principles?)[^.!?]{0,30}\b(?:agree with (?:every|all|each)|fully agree|100%)", 0.8,
      "agrees with the principles"),
 )
@@ -48,6 +63,10 @@ NOT_COMMIT = rules(
      r"|fully|quite|personally|in (?:all |good )?conscience))? (?:sign up to|agree (?:with|to)"
      r"|accept|support|endorse|get behind|commit to|go along with|back|subscribe to)\b(?! more)",
      0.85, "cannot accept part of it"),
+    (r"\b(?:agree|support|accept|endorse|sign up to|go along with)\w*"
+     r"(?: with)? (?:most|some|many|several|nearly all|almost all|a few|the majority|a lot|lots)"
+     r" of (?:the |your |these |those |ur |its )?(?:(?:twelve |12 |founding )*principles|them"
+     r"|twelve|12)\b", 0.9, "agrees with only some of the principles"),
     (r"\b(?:most|some|many|several|nearly all|almost all|a few|majority) of (?:the|your|them"
      r"|these|those|ur)\b", 0.8, "agrees only partly"),
     (r"\b(?:except|apart from|other than|save for|with the exception of|bar)\s+(?:for\s+)?"
@@ -64,11 +83,18 @@ NOT_COMMIT = rules(
      "will not commit fully"),
     (r"\b(?:if|provided|providing|as long as|on condition|so long as|once you)\b[^.!?]{0,60}"
      r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
+    (r"\b(?:before|until|till|once|when) (?:i|we) (?:commit|agree|accept|confirm|sign|decide"
+     r"|join)\b", 0.8, "wants an answer before committing"),
+    (r"\b(?:commit|agree|accept|confirm|sign)\w*\b[^.!?]{0,60}\b(?:once|when|after"
+     r"|until|till) (?:i|we|you)(?:'ve|'re| have| are)? (?:know|hear|heard|seen|see|had|got"
+     r"|get|tell|told|explain|explained|confirm|confirmed|let|answer|answered|send|sent|clarify"
+     r"|clarified|reply|replied|respond|responded|find out|found out|understand|read|checked"
+     r"|check|looked|look)\b", 0.8, "wants an answer before committing"),
     (r"\b(?:commit|agree|accept)\w*\b[^.!?]{0,60}\b(?:provided|providing|as long as|on condition"
      r"|so long as|but only if|only if)\b", 0.8, "makes it conditional"),
     (r"^(?:yes|yeah|yep|ok|okay|sure|fine|agreed|happy to|i agree|i commit|i accept|i do"
      r"|i will)\b[^.!?]{0,20}\b(?:if|provided|providing|as long as|so long as|on condition"
-     r"|but only if|assuming|once)\b", 0.8, "makes it conditional"),
+     r"|but only if|assuming|once(?! again| more))\b", 0.8, "makes it conditional"),
     (r"\b(?:but|though|although|however|except)\b[^.!?]{0,60}\b(?:principle|number|point|no\.?)"
      r" ?(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b(?:talk|speak"
      r"|discuss|chat)\b[^.!?]{0,40}\b(?:first|before i (?:commit|confirm|agree|sign))\b", 0.8,
@@ -95,7 +121,8 @@ REFUSE = rules(
 )
 # Reservations strong enough to stop a join that makes no commitment at all.
 RESERVATIONS = Table([r for r in NOT_COMMIT if r.reason in (
-    "has reservations about a principle", "makes an exception", "will not commit fully")])
+    "has reservations about a principle", "makes an exception", "will not commit fully",
+    "agrees with only some of the principles")])
 
 # Assent in a reply to the confirmation mail: any of these (or nothing at all) counts.
 ASSENT = rules(

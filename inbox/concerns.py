@@ -22,13 +22,18 @@ _RELATION = (r"(?:wife|husband|partner|mum|mother|mom|dad|father|son|daughter|br
 THIRD_PARTY = Finder(
     r"\b(?:unsubscribe|remove|delete|erase|take off|sign up|signup|add|register|enrol|join"
     r"|cancel)\b[^.!?()]{0,12}\bmy " + _RELATION + r"\b"
-    r"|\bmy " + _RELATION + r"\b[^.!?()]{0,25}\b(?:wants?|would like|wishes|is keen|asked me)"
+    r"|\b(?:sign|put|get) my " + _RELATION + r"\b (?:\w+ )?(?:up|down|on)\b"
+    r"|\b(?:add|register|enrol|enroll|subscribe) my " + _RELATION + r"\b"
+    # the relative is the one who wants it, not the writer ("my mate sent me this and I want
+    # to join" is the writer's own wish)
+    r"|\bmy " + _RELATION + r"\b(?:(?!\b(?:i|we|i'?m|i'?d|i'?ve|me)\b)[^.!?()]){0,25}"
+    r"\b(?:wants?|would like|wishes|is keen|asked me)"
     r" to (?:join|sign up|be (?:added|removed|a member)|unsubscribe|leave|be taken off)\b"
     r"|\b(?:take|get|strike|drop|cross) my " + _RELATION + r"\b (?:\w+ )?(?:off|out)\b"
     r"|\b(?:sign|put|take|get) (?:him|her) (?:up|on|off|onto)\b|\b(?:unsubscribe|remove|delete"
     r"|erase|register|enrol|enroll) (?:him|her)\b")
-THIRD_PARTY_JOIN = re.compile(r"\b(?:sign(?:ing)? up|signup|add|register|enrol|join|be"
-                              r" (?:added|a member))\b")
+THIRD_PARTY_JOIN = re.compile(r"\b(?:sign(?:ing)?|signup|add|register|enrol|enroll|subscribe"
+                              r"|join|put|be (?:added|a member))\b")
 # A reply to our confirmation mail written for someone else ("my wife got this; she says yes").
 ON_BEHALF = Finder(
     r"\b(?:she|he) (?:says|said|agrees|agreed|commits|accepts|confirms|is happy|is keen|wants"

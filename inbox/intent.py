@@ -230,6 +230,10 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
                                                           " address", *e_why))
     if sc["help"] >= 0.6:
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
+    if why["join"] == ["subject asks to join"] and len(r.body.split()) <= 6 \
+            and r.top("leave", "erase", "move", "status") < 0.5 and home_postcode(p.new):
+        # subject "Join", body just a postcode (and perhaps a name): the request is the subject
+        return Decision("join", 0.65, ("the subject asks to join and the text gives a postcode",))
     if r.assent and len(r.body) < 60:
         return Decision("review", 0.3, ("assent that answers nothing we sent",))
     if concerns.HOSTILE.search(r.body):
@@ -247,7 +251,10 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     body = r.body
     third = concerns.THIRD_PARTY.search(body)
     if third:
-        if concerns.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1:
+        rest = body[:third.start()] + " " + body[third.end():]
+        own, _ = score(sig.JOIN, sig.without_not_joining(rest))
+        if concerns.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1 \
+                and own < 0.75:  # not "sign him up, and me too": that mixes two people
             return Decision("join", 0.75, ("signs up one other person and gives their details",),
                             third_party=True)
         return Decision("review", 0.5, ("a request about someone else",), third_party=True)

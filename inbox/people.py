@@ -98,6 +98,8 @@ def is_person_name(name: str) -> bool:
         return False
     if any(w.lower().strip(".,'’") in _ORG_WORDS for w in words):
         return False
+    if len(words) == 1 and words[0].lower() in _NOT_NAMES:  # "Help", "Admin", "Welcome"
+        return False
     return all(_TOKEN.match(w) or w.lower() in _PARTICLES for w in words)
 
 
@@ -237,8 +239,9 @@ _NAME_BY_ADDRESS = re.compile(r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\W{1,4
 
 def organisation_name(display: str, text: str) -> str | None:
     """An organisation's name: the fuller of its display name and how it names itself."""
-    shown = " ".join(re.sub(r"[\"“”<>]|\S+@\S+", " ", display).split())
-    named = []
+    shown = _bilingual_half(" ".join(re.sub(r"[\"“”<>]|\S+@\S+", " ", display).split()))
+    bare = _ROLE_AROUND.sub("", shown).strip(" ,-–") or shown  # "Barnsley TUC Secretary"
+    named = [m.group(1).strip(" ,.-") for m in _ROLE_LINE.finditer(text[:3000])]
     for m in _ORG_PHRASE.finditer(text[:3000]):
         phrase = m.group(1).strip(" ,.-")
         words = phrase.split()
@@ -248,12 +251,50 @@ def organisation_name(display: str, text: str) -> str | None:
         phrase = m.group(1).strip(" ,.-")
         if 1 <= len(phrase.split()) <= 8:
             named.insert(0, phrase)  # "as secretary of Unite Community Hastings": it names itself
+    named = [_TRAILING_MINOR.sub("", n) for n in named]
     for phrase in named:
-        if shown and shown.lower() in phrase.lower() and len(phrase) > len(shown):
+        if bare and (bare.lower() in phrase.lower() or _abbreviates(bare, phrase)) \
+                and len(phrase) > len(bare):
             return phrase
     if named and (not shown or is_person_name(shown)):
         return named[0]  # a person wrote for the organisation: it names itself in the text
-    return shown or None
+    return bare or None
+
+
+_ROLES = (r"(?:(?:branch|membership|general|joint|acting|assistant|vice)[ -])?(?:secretary|chair"
+          r"|chairperson|treasurer|convenor|convener|organiser|organizer|co-?ordinator|president"
+          r"|officer|delegate)")
+# "Barnsley TUC Secretary", "Chair - Leeds Tenants": the role around an organisation's name
+_ROLE_AROUND = re.compile(r"^\s*" + _ROLES + r"\b\s*(?:[,:–-]|of|for)?\s*|\s*[,(–-]?\s*\b"
+                          + _ROLES + r"\)?\s*$", re.I)
+# A signature line "Secretary, Barnsley Trades Union Council": the body the officer signs for
+_ROLE_LINE = re.compile(
+    r"^[ \t]*(?i:" + _ROLES + r")[ \t]*(?:,|–|-|/|(?i:of|for))[ \t]*(?i:the[ \t]+)?"
+    r"((?:[A-Z][\w'’&\-]*)(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|the|and|for|&))*)[ \t.]*$", re.M)
+_MINOR = frozenset({"of", "the", "and", "for", "&", "at", "in"})
+_TRAILING_MINOR = re.compile(r"(?:\s+(?:of|the|and|for|&|at|in))+$")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """*short* is *full* with a run of its words cut to initials ("Barnsley TUC" for
+    "Barnsley Trades Union Council")."""
+    words = [w for w in full.split() if w.lower() not in _MINOR]
+    initials = "".join(w[0] for w in words).upper()
+    rest = [w for w in short.split() if not (w.isupper() and len(w) >= 2)]
+    acronyms = [w for w in short.split() if w.isupper() and len(w) >= 2]
+    lowered = [w.lower() for w in words]
+    return bool(acronyms) and all(a in initials for a in acronyms) \
+        and all(w.lower() in lowered for w in rest)
+
+
+def _bilingual_half(name: str) -> str:
+    """One half of a bilingual "Welsh / English" name: the English one (the second when
+    neither half has an English organisation word)."""
+    halves = [h.strip() for h in re.split(r"\s+[/|]\s+", name)]
+    if len(halves) != 2 or any(len(h.split()) < 2 for h in halves):
+        return name
+    english = [h for h in halves if any(w.lower() in _ORG_WORDS for w in h.split())]
+    return english[0] if len(english) == 1 else halves[1]
 
 
 # "I'm writing as secretary of X", "chair of X": an officer naming the body they write for.

@@ -19,7 +19,8 @@ JOIN = rules(
     (r"\bsign(?:ing)? (?:me|us) up\b", 0.9, "asks to be signed up"),
     (r"\b(?:i'?m|i am|we'?re|we are) signing up\b", 0.85, "says they are signing up"),
     (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
-    (rf"\b{_WANT} (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
+    (rf"\b{_WANT}(?: also| really| very much| definitely| genuinely| now| still| too)?"
+     r" (?:like|love|want|wanted|wish|wanna|hope|hoping|intend|mean|meant|meaning"
      r"|been meaning) to (?:join|become (?:a )?members?"
      r"|be (?:a )?members?|sign up|enrol|register|be part of|be involved|get involved)", 0.9,
      "wants to join"),
@@ -46,6 +47,10 @@ JOIN = rules(
     (r"\bwhere do i sign\b|\b(?:where|how|what) (?:do|can|should|would) (?:i|we)\b[^.?!]{0,30}"
      r"\bto (?:join|sign up|become a member)\b", 0.8, "asks how to join"),
     (r"\b(?:membership|sign-?up|joining|application) form\b", 0.75, "sends a membership form"),
+    (r"\b(?<!not )(?<!n't )(?<!never )(?:apply|applying|application|request|requesting)"
+     r" (?:for |to take out )?(?:a )?"
+     r"membership\b|\bmembership,? please\b|\b(?:take|taking) out (?:a )?membership\b", 0.8,
+     "applies for membership"),
     (r"\b(?:can|could|may) (?:i|we) (?:still |please )?(?:join|sign up|become (?:a )?members?)\b",
      0.75, "asks whether they can join"),
     (r"\b(?:express|register|show) (?:my|our) interest in (?:joining|becoming|membership)", 0.8,
@@ -130,10 +135,18 @@ LEAVE = rules(
      r"|withdraw|unsubscribe|be removed|cancel|end my)\b", 0.85, "wants to leave"),
     (r"^(?:stop|unsubscribe|remove|remove me|leave|cancel|opt out|unsub)\W*$", 0.7,
      "subject asks to stop"),
-    (r"\b(?:abmelden|abbestellen|austragen|streichen sie mich|d[ée]sabonner|d[ée]sinscri"
-     r"|retirez[- ]moi|darme de baja|dar de baja|cancelar (?:mi )?suscripci|wypisz|wypisa[cć]"
-     r"|usu[nń] mnie z|disiscriv|cancellami|afmelden|uitschrijven|dad-danysgrifio)", 0.85,
-     "asks to unsubscribe (non-English)"),
+    (r"\b(?:abmelden|abbestellen|austragen|streichen sie mich|entfernen sie mich|nehmen sie mich"
+     r" (?:aus|von)|d[ée]sabonne|d[ée]sinscri|retirez[- ]moi|supprimez[- ]moi de|darme de baja"
+     r"|dar de baja|d[ée]me de baja|cancelar (?:mi )?suscripci|wypisz|wypisa[cć]|usu[nń] mnie z"
+     r"|disiscriv|cancellami|cancellatemi|rimuovetemi|toglietemi|afmelden|uitschrijven|haal me"
+     r" van|verwijder me van|dad-danysgrifio|tynnwch fi (?:oddi ar|o'?r)|tynnu fi (?:oddi ar"
+     r"|o'?r))", 0.85, "asks to unsubscribe (non-English)"),
+    # the writer's own wish, not a newsletter's footer ("to stop receiving these emails ...")
+    (r"\b(?:i'?d like to|i would like to|i want to|i wish to|i need to|we'?d like to|we want to"
+     r"|let me|can i|please can i|how (?:do|can) i|i'?d rather|i would rather) (?:stop|cease|no"
+     r" longer) (?:receiving|getting)\b[^.!?]{0,20}\b(?:e-?mails?|mail"
+     r"|messages|newsletters|bulletins|updates|anything|these|them)\b", 0.85,
+     "wants to stop receiving our mail"),
 )
 
 ERASE = rules(
@@ -148,6 +161,10 @@ ERASE = rules(
      r"|archives)\b", 0.85, "asks to be deleted from the records"),
     (r"\b(?:delete|erase|wipe|purge|destroy)\b[^.!?]{0,15}\bmy (?:e-?mail )?(?:address|e-?mail)"
      r"\b(?![^.!?]{0,25}\b(?:list|lists|mailing))", 0.8, "asks for their address to be deleted"),
+    (r"\b(?:delete|erase|wipe|destroy|purge|get rid of)\b (?:everything|all|anything|whatever"
+     r"|all the (?:data|info|information|details))(?: (?:that|which))? (?:you|you'?ve|ftm|the"
+     r" network)\b[^.!?]{0,25}\b(?:on|about|for|of) (?:me|us)\b", 0.9,
+     "asks for everything held on them to be deleted"),
     (r"\b(?:erasure|right to be forgotten|forget me|forget about me|article 17)\b", 0.9,
      "invokes the right to erasure"),
     (r"\b(?:my|our) (?:personal )?(?:data|details|information|info|records?)\b[^.!?]{0,25}"
@@ -295,9 +312,10 @@ HELP = rules(
      r"|\bwho(?:'s| is) (?:my|the) (?:local )?(?:contact|secretary|organiser|coordinator)\b",
      0.65, "asks where to find something"),
     (r"\bhow often (?:do|does|are|is)\b|\bcan (?:i|we|anyone|non-?members|people) (?:come|go"
-     r"|turn up|attend|pop)(?: along)?\b[^.!?]{0,30}\b(?:meeting|hub|one|event)s?\b|\bwhat happens"
-     r" (?:to|with) my (?:data|details|information|e-?mail|address)\b|\bwho (?:sees|can see|has"
-     r" access to|gets) (?:my|them|it|members'?)\b", 0.65, "asks how the network works"),
+     r"|turn up|attend|pop|bring)(?: along)?\b[^.!?]{0,30}\b(?:meeting|hub|one|event)s?\b"
+     r"|\bwhat happens (?:to|with) my (?:data|details|information|e-?mail|address)\b"
+     r"|\bwho (?:sees|can see|has access to|gets) (?:my|them|it|members'?)\b", 0.65,
+     "asks how the network works"),
     (r"(?:comment (?:[çc]a|cela) (?:marche|fonctionne)|c[óo]mo funciona|wie funktioniert"
      r"|jak to dzia[łl]a|sut mae'?n gweithio|come funziona|hoe werkt)", 0.7,
      "asks how it works (non-English)"),
@@ -322,6 +340,14 @@ HELP = rules(
      r"|affiliated|linked|connected)\b)", 0.65, "asks how the network works"),
     (r"\b(?:know|find out|hear|learn|tell me) (?:a (?:bit|little) )?more (?:about|first|before)",
      0.6, "wants to know more"),
+    (r"\b(?:what (?:does|would|is) (?:an? )?(?:affiliation|affiliating|affiliate membership)"
+     r"(?: (?:involve|entail|mean|cost|require)\w*)?|how (?:does|do|would) (?:affiliation"
+     r"|affiliating|affiliates?)\b|(?:information|info|details|more) (?:about|on) (?:how )?"
+     r"(?:affiliation|affiliating)|(?:thinking (?:about|of)|considering|interested in"
+     r"|discussing|looking into) (?:affiliation|affiliating)|(?:can|could|may|do) (?:trade )?"
+     r"(?:organisations|organizations|groups|branches|unions|societies|campaigns|charities"
+     r"|associations|councils)\b[^.!?]{0,20}\b(?:affiliate|join)\b)", 0.75,
+     "asks what affiliation involves"),
 )
 
 ORG = rules(

@@ -143,6 +143,8 @@ _BRANDS = {"royal mail": "royalmail.com", "gmail": "google.com", "google": "goog
            "dhl": "dhl.com", "evri": "evri.com", "dpd": "dpd.co.uk", "tv licensing":
            "tvlicensing.co.uk", "apple support": "apple.com", "icloud": "apple.com"}
 _BRAND = re.compile(r"\b(" + "|".join(re.escape(b) for b in _BRANDS) + r")\b", re.I)
+# "40945345:user:proton": a Feedback-ID naming a person's account, not a bulk campaign
+_USER_FEEDBACK = re.compile(r"(?:^|:)\s*user\s*(?::|$)", re.I)
 _BULK = re.compile(r"^\s*(?:bulk|list|junk)\b", re.I)
 
 
@@ -161,6 +163,8 @@ def spam(p: Parsed, text: str, ours: bool = False) -> tuple[float, list[str]]:
         reasons.append(f"Precedence: {prec[:20]}")
     listy = [h for h in ("list-id", "list-unsubscribe", "list-post", "feedback-id",
                          "x-mailchimp-campaign", "x-campaign") if p.header(h)]
+    if "feedback-id" in listy and _USER_FEEDBACK.search(p.header("feedback-id")):
+        listy.remove("feedback-id")  # a mailbox provider tags each user's own mail this way
     if listy:
         miss *= 0.45
         reasons.append(f"mass-mail headers ({', '.join(listy)})")
