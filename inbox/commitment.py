@@ -52,10 +52,24 @@ COMMIT = rules(
      r"|parts?|a few|several))", 0.8, "read the principles and agrees"),
     (r"\b(?:principles?)[^.!?]{0,30}\b(?:agree with (?:every|all|each)|fully agree|100%)", 0.8,
      "agrees with the principles"),
+    # casual words: "100% behind all 12 principles", "on board with every one of them"
+    (r"\b(?:behind|on ?board with|down with|signed up to) (?:all|each|every|the|your|ur|these"
+     r"|those)(?: (?:single )?(?:one )?of)?(?: the| your| ur| these| those)?(?: twelve| 12"
+     r"| founding)? (?:principles|twelve|12)\b", 0.8, "stands behind the principles"),
 )
+
+_NUM = (r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+        r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)")
+_NAMED = rf"(?:principle|number|no\.?|point|#) ?{_NUM}\b"
+_CANNOT = (r"(?:can'?t|cannot|can not|won'?t|will not|wouldn'?t|couldn'?t|don'?t|do not)"
+           r"(?: \w+)? (?:sign up to|agree (?:with|to)|accept|support|endorse|back|commit to"
+           r"|get behind|go along with|subscribe to|agree|commit)")
 
 # Partial, conditional or refused commitment: never counts as a commitment.
 NOT_COMMIT = rules(
+    # one principle named and refused: "can't accept principle 7", "number 11 I can't support"
+    (rf"\b{_CANNOT} (?:the (?:one|bit|part|principle) (?:on|about)|{_NAMED})"
+     rf"|\b{_NAMED}[^.!?]{{0,20}}\b(?:i|we) {_CANNOT}", 0.9, "rejects a principle"),
     (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) (?:of|out of)"
      r" (?:the |your |all |those |these )?(?:twelve|12)\b|\ball but (?:one|two|three|a few"
      r"|number|principle|point|no\.?|#|\d)", 0.9, "agrees with only some of them"),
@@ -122,7 +136,8 @@ REFUSE = rules(
 # Reservations strong enough to stop a join that makes no commitment at all.
 RESERVATIONS = Table([r for r in NOT_COMMIT if r.reason in (
     "has reservations about a principle", "makes an exception", "will not commit fully",
-    "agrees with only some of the principles")])
+    "agrees with only some of the principles", "agrees with only some of them",
+    "rejects a principle")])
 
 # Assent in a reply to the confirmation mail: any of these (or nothing at all) counts.
 ASSENT = rules(

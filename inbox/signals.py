@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from inbox import foreign
 from inbox.rules import Finder, rules
 
 _WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
@@ -65,11 +66,7 @@ JOIN = rules(
     (r"^(?:join|joining|sign me up|sign up|signing up|membership|new member|want to join"
      r"|joining (?:from|as)\b.*|join - .*|join request|membership request|application)\b",
      0.55, "subject asks to join"),
-    (r"\b(?:quiero (?:unirme|ser miembro|inscribirme)|je (?:veux|voudrais|souhaite) "
-     r"(?:adh[ée]rer|rejoindre|devenir membre)|ich (?:m[öo]chte|will) (?:mitglied werden"
-     r"|beitreten|mitmachen)|chc[eę] (?:do[łl][aą]czy[cć]|si[eę] zapisa[cć]|zosta[cć] "
-     r"cz[łl]onkiem)|hoffwn (?:i )?ymuno|vorrei (?:unirmi|iscrivermi|aderire))", 0.85,
-     "wants to join (non-English)"),
+    foreign.JOIN,
 )
 
 # A wish not to join ("I no longer want to be a member", "not interested in joining",
@@ -135,12 +132,7 @@ LEAVE = rules(
      r"|withdraw|unsubscribe|be removed|cancel|end my)\b", 0.85, "wants to leave"),
     (r"^(?:stop|unsubscribe|remove|remove me|leave|cancel|opt out|unsub)\W*$", 0.7,
      "subject asks to stop"),
-    (r"\b(?:abmelden|abbestellen|austragen|streichen sie mich|entfernen sie mich|nehmen sie mich"
-     r" (?:aus|von)|d[ée]sabonne|d[ée]sinscri|retirez[- ]moi|supprimez[- ]moi de|darme de baja"
-     r"|dar de baja|d[ée]me de baja|cancelar (?:mi )?suscripci|wypisz|wypisa[cć]|usu[nń] mnie z"
-     r"|disiscriv|cancellami|cancellatemi|rimuovetemi|toglietemi|afmelden|uitschrijven|haal me"
-     r" van|verwijder me van|dad-danysgrifio|tynnwch fi (?:oddi ar|o'?r)|tynnu fi (?:oddi ar"
-     r"|o'?r))", 0.85, "asks to unsubscribe (non-English)"),
+    foreign.LEAVE,
     # the writer's own wish, not a newsletter's footer ("to stop receiving these emails ...")
     (r"\b(?:i'?d like to|i would like to|i want to|i wish to|i need to|we'?d like to|we want to"
      r"|let me|can i|please can i|how (?:do|can) i|i'?d rather|i would rather) (?:stop|cease|no"
@@ -172,10 +164,7 @@ ERASE = rules(
      "wants their data deleted"),
     (r"^(?:delete|erase|delete me|erase me|delete my data|delete my details|gdpr deletion)\W*$",
      0.75, "subject asks for deletion"),
-    (r"\b(?:l[öo]schen sie|l[öo]schung|supprimer mes (?:donn[ée]es|informations)|borrar mis"
-     r" datos|usun[aą][cć] (?:moje |wszystkie )?dane|usuni[eę]cie (?:moich )?danych"
-     r"|cancellare i miei dati|verwijder mijn gegevens|dileu fy (?:data|manylion))", 0.9,
-     "asks for deletion (non-English)"),
+    foreign.ERASE,
 )
 
 # "I've moved email providers", "moving to Gmail": a new mailbox, not a new home.
