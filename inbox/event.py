@@ -50,13 +50,32 @@ _EVENT_WORDS = re.compile(
     r"\b(?:meeting|social|picket|rally|demo|demonstration|stall|talk|screening|workshop|march"
     r"|vigil|gathering|agm|hustings|fundraiser|quiz|training|canvass\w*|door[- ]knocking"
     r"|leafleting|protest|conference|party|celebration|film|discussion|assembly|festival"
-    r"|litter pick|clean-up|walk|session|lobby|teach-in|speakers?|event)\b", re.I)
+    r"|litter pick|clean-up|walk|session|lobby|teach-in|speakers?|event|drop-in|coffee morning"
+    r"|open day|collection|repair caf[ée]|potluck|picnic|barbecue|bbq|jumble sale|bake sale"
+    r"|ceilidh|gig|concert|book club|reading group|launch|briefing|meet-?up|get-together|swap"
+    r"|surgery|(?:food|coat|clothes|book) drive)\b", re.I)
+# A list of dates to choose from: two bullet lines that each give a date, and a question.
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d[.)]|[a-d][.)]|option \w+:?)\s+(.+)$", re.I | re.M)
+# A place named without a postcode: "at St Mary's Church Hall", "at the Red Lion".
+_PLACE_WORDS = re.compile(
+    r"\b(?:at|in) (?:the )?(?:[\w'’.-]+ ){0,4}(?:hall|centre|center|church|chapel|library|pub"
+    r"|inn|arms|tavern|caf[ée]|club|school|college|university|park|square|green|market|station"
+    r"|hotel|theatre|cinema|gallery|museum|mosque|gurdwara|temple|synagogue|institute|studio"
+    r"|rooms?|allotments?|community|works|house)\b", re.I)
 _POLL = re.compile(r"\b(?:poll|doodle|which (?:date|day|evening|night|time)s?|what (?:day|date"
                    r"|time)s? (?:works|suits?|is best)|vote on (?:a |the )?(?:date|day)"
                    r"|let me know (?:which|what) (?:date|day)|minutes of|draft minutes"
                    r"|apologies for|can anyone|could anyone|anyone (?:free|able|available|going"
                    r"|fancy|want|up for)|who can|volunteers? (?:needed|wanted)|need (?:people"
-                   r"|volunteers|help|a hand))\b", re.I)
+                   r"|volunteers|help|a hand)"
+                   # a choice put to the members: "which of these suits?", "most votes wins"
+                   r"|which (?:of (?:these|those|the two|them)|one|option)s?\b(?: \w+){0,3}?"
+                   r" (?:suits?|works?|is best|would suit|would work|do you prefer)"
+                   r"|which suits|(?:works?|suits?) (?:best|better) for|whichever (?:gets|date"
+                   r"|day|one|suits|works|is more popular)|most votes|(?:please )?vote (?:for"
+                   r"|on) (?:a|the|your)|(?:your|a) (?:preference|preferred (?:date|day|night))"
+                   r"|pick a (?:date|day|night|evening)|(?:when|which days?) (?:are|is) (?:you"
+                   r"|everyone|people|folk) (?:free|available)|your availability)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +236,7 @@ def looks_like_event(text: str, subject: str, sent: date) -> tuple[float, list[s
     when, _ = find_date(both, sent)
     start, _ = find_times(both)
     reasons: list[str] = []
-    if _POLL.search(both):
+    if _POLL.search(both) or ("?" in both and _dates_to_choose(text, sent)):
         return 0.1, ["asks about dates or reports minutes"]
     if when is not None and start is None and _CANCEL.search(both) and _EVENT_WORDS.search(both):
         return 0.75, [f"cancels an event on {when.isoformat()}"]
@@ -230,6 +249,9 @@ def looks_like_event(text: str, subject: str, sent: date) -> tuple[float, list[s
     if _VENUE_LINE.search(text) or any(not m.postcode.is_outcode for m in find_postcodes(text)):
         score += 0.25
         reasons.append("gives a venue")
+    elif _PLACE_WORDS.search(text):
+        score += 0.2
+        reasons.append("names a place")
     if _EVENT_WORDS.search(both):
         score += 0.15
         reasons.append("names an event")
@@ -237,6 +259,17 @@ def looks_like_event(text: str, subject: str, sent: date) -> tuple[float, list[s
         score += 0.1
         reasons.append("cancels an event")
     return min(score, 0.95), reasons
+
+
+def _dates_to_choose(text: str, sent: date) -> bool:
+    """Two or more bullet lines that each give a date: options put to the members."""
+    dated = 0
+    for m in _BULLET.finditer(text):
+        if find_date(m.group(1), sent)[0] is not None:
+            dated += 1
+            if dated >= 2:
+                return True
+    return False
 
 
 def extract(text: str, subject: str, sent: datetime) -> Event:
