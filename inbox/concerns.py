@@ -53,7 +53,8 @@ _BODY_WORDS = frozenset({
     "coop", "cooperative", "co-operative", "committee", "club", "federation", "forum",
     "alliance", "coalition", "tenants", "tenants'", "residents", "residents'", "charity", "cic",
     "trust", "foundation", "group", "network", "project", "church", "mosque", "synagogue",
-    "gurdwara", "temple", "party", "foodbank", "centre", "center", "assembly", "movement"})
+    "gurdwara", "temple", "party", "foodbank", "centre", "center", "assembly", "movement",
+    "trustees", "tra", "tara", "tuc", "clp"})
 # "We'd like to join", "we are keen to sign up": the writer speaks as a body.
 WE = Finder(r"\b(?:we|we'd|we'?re|our (?:group|members|branch|organisation|organization"
                 r"|committee|campaign|association|society|union))\b")
@@ -62,6 +63,8 @@ WE = Finder(r"\b(?:we|we'd|we'?re|our (?:group|members|branch|organisation|organ
 def org_sender(display: str) -> bool:
     """The From display name is an organisation's, not a person's."""
     words = re.sub(r"\([^)]*\)|\bvia\b.*$", " ", display.lower()).split()
+    if words[:2] == ["friends", "of"] and len(words) > 2:  # "Friends of Dewsbury Library"
+        return True
     return any(w.strip(".,'\"") in _BODY_WORDS for w in words)
 
 

@@ -66,6 +66,8 @@ _WORK = re.compile(r"\b(?:work|working|office|workplace|employer|job|studio"
                    r"|business address)\b", re.I)
 _VENUE = re.compile(r"\b(?:meeting|meet|event|venue|held|rally|stall|picket|social|talk"
                     r"|march|demo|gathering|session|screening|workshop|doors)\b", re.I)
+_OUR_PLACE = re.compile(r"\b(?:we|we'?re|our)\b(?: \w+){0,2} (?:meet|based|found|meetings"
+                        r" are)\b", re.I)
 _CHOOSE = re.compile(r"\b(?:use|take|choose|prefer|go with|keep|pick|stick with|put me in)"
                      r" (?:the|my) ([a-z]+(?: [a-z]+)?) (?:one|postcode|address|hub)\b", re.I)
 # Lines of a contact block in a work signature.
@@ -165,6 +167,8 @@ def _marked(body: str, found: list[PostcodeMatch]) -> list[Candidate]:
             marks.add("work")
         if _VENUE.search(sentence) and "home" not in marks:
             marks.add("venue")
+            if _OUR_PLACE.search(before):
+                marks.add("our place")  # "we meet at ...": where a body is found
         towns = AREA_TOWNS.get(m.postcode.area, ())
         if chosen_towns and any(t in chosen_towns for t in towns):
             marks.add("chosen")
@@ -182,6 +186,8 @@ def home_postcode(body: str, subject: str = "", organisation: bool = False) -> s
     cands = candidates(body, subject)
     keep = [c for c in cands if "old" not in c.marks
             and (organisation or "work" not in c.marks) and "venue" not in c.marks]
+    if not keep and organisation:  # an organisation's own meeting place is its address
+        keep = [c for c in cands if "our place" in c.marks and "old" not in c.marks]
     if not keep:
         return None
     for mark in ("chosen", "new", "home"):

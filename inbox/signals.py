@@ -353,14 +353,21 @@ ORG = rules(
      r" affiliat(?:e|ion)\b|\baffiliat(?:e|ing|ion) (?:to|with)\b|\b(?:for|about|request"
      r"|application|apply for) affiliation\b|\b(?:branch|group|union|organi[sz]ation(?:al)?"
      r"|society|campaign|council|association) affiliation\b|\baffiliated (?:organi[sz]ation"
-     r"|group|body|branch|member)\b", 0.8, "asks to affiliate"),
-    (r"\b(?:our|the) (?:\w+ )?(?:branch|committee|society|association|group|union|organisation"
-     r"|organization|campaign|members|executive|agm|meeting|collective|board|council)"
-     r"\b(?: (?!i\b|and\b|but\b|me\b)[\w'-]+){0,3} (?:has |have |had )?(?:voted|agreed|decided"
-     r"|resolved|would like|wants|wish|wishes|unanimously)\b", 0.75,
+     r"|group|body|branch|member|campaign|union|society|association|charity|club|network"
+     r"|council|collective)\b", 0.8, "asks to affiliate"),
+    # "our committee has read the principles", "the committee of X Tenants and Residents
+    # Association agreed": the body, perhaps named after "of", decided
+    (r"\b(?:our|the|its) (?:\w+ )?(?:branch|committee|society|association|group|union"
+     r"|organisation|organization|campaign|members|membership|executive|agm|meeting|collective"
+     r"|board|council|trustees|officers)\b(?: of [^.!?,]{2,60}?)?"
+     r"(?: (?!i\b|and\b|but\b|me\b)[\w'-]+){0,3} (?:has |have |had )?(?:voted|agreed|decided"
+     r"|resolved|would like|wants|wish|wishes|unanimously|approved|endorsed|read|discussed"
+     r"|considered|gone through|went through|looked at|passed a (?:motion|resolution))\b", 0.75,
      "the organisation decided to join"),
-    (r"\b(?:join|sign up|affiliate|commit)\w*\b[^.!?]{0,40}\bas an? (?:group|organisation"
-     r"|organization|branch|union|society|body|collective)\b|\bas a group\b", 0.8,
+    (r"\b(?:join|sign up|affiliate|commit)\w*\b[^.!?]{0,40}\bas an? (?:affiliated |member"
+     r" |partner |local |community |campaign |union |trade union )?(?:group|organisation"
+     r"|organization|branch|union|society|body|collective|campaign|association|charity|club"
+     r"|council|network|co-?op|cooperative|co-operative)\b|\bas a group\b", 0.8,
      "joins as a group"),
     (r"\b(?:our|the) (?:organisation|organization|group|branch|society|union|campaign"
      r"|association) (?:to|would like to|wants to|wishes to) (?:join|affiliate|sign up)", 0.8,
