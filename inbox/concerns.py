@@ -32,6 +32,15 @@ THIRD_PARTY = Finder(
     r"|\b(?:take|get|strike|drop|cross) my " + _RELATION + r"\b (?:\w+ )?(?:off|out)\b"
     r"|\b(?:sign|put|take|get) (?:him|her) (?:up|on|off|onto)\b|\b(?:unsubscribe|remove|delete"
     r"|erase|register|enrol|enroll) (?:him|her)\b")
+# A clause whose subject is another person ("she's keen to get involved"): not the writer's wish.
+_THIRD_PERSON = re.compile(r"\b(?:she|he)\b[^.!?;]*")
+
+
+def without_third_person(text: str) -> str:
+    """*text* without the clauses that speak of "she" or "he"."""
+    return _THIRD_PERSON.sub(" ", text) if "he" in text else text
+
+
 THIRD_PARTY_JOIN = re.compile(r"\b(?:sign(?:ing)?|signup|add|register|enrol|enroll|subscribe"
                               r"|join|put|be (?:added|a member))\b")
 # A reply to our confirmation mail written for someone else ("my wife got this; she says yes").

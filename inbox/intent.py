@@ -18,6 +18,7 @@ from inbox import bounce, commitment, concerns, machine, spam
 from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
+from inbox.followup import supplies_postcode
 from inbox.home import home_postcode
 from inbox.machine import AUTO_SUBJECT
 from inbox.parse import Parsed
@@ -219,6 +220,8 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
     decided = _for_a_person(p, r, ctx) or _membership(r, concerns.org_sender(p.from_name))
     if decided is not None:
         return decided
+    if supplies_postcode(p, r):
+        return Decision("join", 0.7, ("supplies the postcode an earlier join lacked",))
     sc, why = r.scores, r.why
     if p.date is not None:
         e, e_why = looks_like_event(p.new, bare_subject(p.subject), p.date.date())
@@ -252,7 +255,7 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     third = concerns.THIRD_PARTY.search(body)
     if third:
         rest = body[:third.start()] + " " + body[third.end():]
-        own, _ = score(sig.JOIN, sig.without_not_joining(rest))
+        own, _ = score(sig.JOIN, sig.without_not_joining(concerns.without_third_person(rest)))
         if concerns.THIRD_PARTY_JOIN.search(third.group(0)) and len(_other_addresses(p, ctx)) == 1 \
                 and own < 0.75:  # not "sign him up, and me too": that mixes two people
             return Decision("join", 0.75, ("signs up one other person and gives their details",),
