@@ -105,3 +105,16 @@ HOSTILE = Finder(
 ANOTHER_ADDRESS = Finder(
     r"\b(?:signed up|registered|joined|subscribed|used|gave you|you have)\b[^.!?]{0,40}"
     r"\b(?:with|using|under|as)\b[^.!?]{0,30}\b(?:address|email|e-mail)\b")
+
+_KINDS = (r"(?:national|steering group|steering|hub|local|weekly|daily|monthly|event|regional"
+          r"|fundraising)")
+_MAIL = r"(?:bulletins?|newsletters?|e-?mails|mails?|updates|digests?|news|stuff|messages)"
+# Dropping one kind of our mail ("don't want the national bulletins", "just the local stuff"):
+# a change of what they receive, which a person makes, whatever else the message asks.
+SOME_MAIL = Finder(
+    r"\b(?:don'?t|do not|no longer|never) (?:want|need|wish)(?: to (?:get|receive|have))?"
+    r" (?:the |any |these |those |your |all the )?" + _KINDS + r"\b[^.!?]{0,20}\b" + _MAIL
+    + r"|\bstop (?:sending (?:me |us )?)?(?:the |your |those |these |all the )?" + _KINDS
+    + r"\b[^.!?]{0,15}\b" + _MAIL + r"|\b(?:only|just) (?:the |get the |want the )?(?:local"
+    r"|hub|national|event)\b[^.!?]{0,10}\b(?:" + _MAIL[3:-1] + r"|things|ones)\b"
+    r"|\b(?:local|hub) (?:stuff|e-?mails|mail|news|updates) (?:is|are) fine\b")

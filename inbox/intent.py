@@ -295,6 +295,8 @@ def _membership(r: Reading, org_sender: bool = False) -> Decision | None:
     leaving = "says they are leaving" in why["leave"]
     if sig.SETTINGS.search(body) and sc["join"] < 0.6 and not leaving:
         return Decision("review", 0.5, ("asks to change how their mail is delivered",))
+    if concerns.SOME_MAIL.search(body) and sc["join"] < 0.6 and not leaving:
+        return Decision("review", 0.5, ("asks to stop only some of our mail",))
     if sc["leave"] >= 0.75:
         if sig.KEEP_MEMBER.search(body) and not leaving:
             return Decision("review", 0.5, ("asks to change what they receive, not to leave",
