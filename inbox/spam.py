@@ -111,6 +111,28 @@ SPAM_TEXT = rules(
      r"|member of staff|purchasing manager|webmaster|site owner|business owner)\b", 0.4,
      "generic greeting"),
     (r"https?://\S+", 0.15, "contains a link"),
+    # advance-fee fraud as it comes from ordinary webmail: a fortune, a dying donor, a lawyer,
+    # and a request for your details at another address
+    (r"[$£€] ?\d{1,3}(?:,\d{3}){2,}|\b\d+(?:[.,]\d+)? ?(?:million|m) (?:us )?(?:dollars|pounds"
+     r"|usd|euros|gbp)\b|\bmillion\b[^.!?]{0,40}\b(?:dollars|pounds|usd|euros|gbp)\b", 0.4,
+     "names a fortune"),
+    (r"\b(?:dear(?:est)? (?:beloved|one|friend in (?:christ|god)|esteemed)"
+     r"|(?:widow|widower)\b[^.!?]{0,40}\b(?:cancer|ill|illness|health|dying|terminal)|before i die"
+     r"|on my (?:death ?bed|sick ?bed)|my late husband)\b", 0.45, "a scammer's story"),
+    (r"\b(?:reply|respond|write|contact me|get back to me) (?:to|on|at|via|through) (?:my|this)"
+     r" (?:private|personal|alternative|direct|confidential|other) (?:e-?mail|address|line)\b"
+     r"|\b(?:kindly|please) (?:send|reply with|forward|provide|get back to me with)\b[^.!?]{0,30}"
+     r"\b(?:full name|telephone|phone number|bank|age|occupation|home address)\b", 0.55,
+     "asks for personal details"),
+    (r"\b(?:the sum of|compensation (?:payment|fund)|(?:my|our) (?:lawyer|attorney|barrister"
+     r"|bank manager|banker|diplomat|agent) (?:can|will|shall) (?:contact|reach)|unclaimed"
+     r" (?:funds?|money|deposit)|consignment box|atm card|payment of (?:your )?(?:fund|funds))\b",
+     0.5, "money from a stranger"),
+    (r"\b(?:i have (?:access to|hacked|infected) your (?:device|computer|account|phone)"
+     r"|(?:recorded|filmed) you|your (?:webcam|camera|device) (?:was|has been) (?:hacked"
+     r"|infected|compromised))\b", 0.7, "extortion"),
+    (r"\b(?:we (?:offer|give|grant) (?:out )?(?:loans|a loan)|loan (?:offer|lender|at \d)"
+     r"|(?:\d+(?:\.\d+)?% interest rate))\b", 0.6, "loan offer"),
 )
 # Another organisation's newsletter: its footer and furniture. Not read in mail to our hub
 # and bulletin addresses, where members' posts and our own bulletins look just like it.
@@ -163,8 +185,11 @@ def spam(p: Parsed, text: str, ours: bool = False) -> tuple[float, list[str]]:
         reasons.append(f"Precedence: {prec[:20]}")
     listy = [h for h in ("list-id", "list-unsubscribe", "list-post", "feedback-id",
                          "x-mailchimp-campaign", "x-campaign") if p.header(h)]
-    if "feedback-id" in listy and _USER_FEEDBACK.search(p.header("feedback-id")):
-        listy.remove("feedback-id")  # a mailbox provider tags each user's own mail this way
+    if "feedback-id" in listy and (_USER_FEEDBACK.search(p.header("feedback-id"))
+                                   or len(listy) == 1):
+        # a mailbox provider (Proton) tags each user's own mail this way; bulk senders must
+        # also give List-Unsubscribe, so a Feedback-ID alone is no mass-mail sign
+        listy.remove("feedback-id")
     if listy:
         miss *= 0.45
         reasons.append(f"mass-mail headers ({', '.join(listy)})")
