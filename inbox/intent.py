@@ -279,6 +279,11 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     return None
 
 
+# Join reasons that only ask: with a question about who may join, the mail asks for help.
+_ASKS_IF_CAN_JOIN = frozenset({"asks whether they can join", "asks how to join",
+                               "mentions becoming a member", "subject asks to join"})
+
+
 def _membership(r: Reading, org_sender: bool = False) -> Decision | None:
     """Erase over leave, a hub change, an organisation over a person, then join, move, status.
 
@@ -315,6 +320,9 @@ def _membership(r: Reading, org_sender: bool = False) -> Decision | None:
             and not r.explicit_commit:
         # "am I already on your list? I filled in a form": asks where they stand
         return Decision("status", round(sc["status"], 3), tuple(why["status"]))
+    if sc["join"] >= 0.6 and not r.explicit_commit and "asks who can join" in why["help"] \
+            and set(why["join"]) <= _ASKS_IF_CAN_JOIN:
+        return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if sc["join"] >= 0.6 or r.explicit_commit:
         reserved, reserved_why = score(commitment.RESERVATIONS, body)
         if (r.commit_neg >= 0.5 and sc["commit"] >= 0.5) or reserved >= 0.85:

@@ -80,8 +80,21 @@ def clean_display(name: str) -> str:
     words = [w for w in name.split() if w.lower() not in _TITLES]
     name = " ".join(words)
     if name.isupper() or name.islower():
-        name = _titlecase(name)
-    return name
+        return _titlecase(name)
+    return _surname_in_capitals(name)
+
+
+def _surname_in_capitals(name: str) -> str:
+    """ "DALGLEISH Fiona" -> "Fiona Dalgleish", "Fiona DALGLEISH" -> "Fiona Dalgleish": a
+    surname written in capitals (the French and academic way) put last, in title case."""
+    words = name.split()
+    upper = [len(w) >= 3 and w.isupper() and w.isalpha() for w in words]
+    if len(words) not in (2, 3) or not any(upper) or all(upper):
+        return name
+    if upper[0] and not upper[-1]:  # surname first: move it after the given names
+        cut = upper.index(False)
+        words = words[cut:] + words[:cut]
+    return " ".join(_titlecase(w) if w.isupper() and len(w) >= 3 else w for w in words)
 
 
 def _titlecase(name: str) -> str:

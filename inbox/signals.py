@@ -280,6 +280,15 @@ STATUS = rules(
 )
 
 HELP = rules(
+    # who may join: "can I join if I'm in Labour?", "do you have to live in the UK to join?"
+    (r"\b(?:can|could|may|am i allowed to|are we allowed to|is it ok(?:ay)? to|is it possible to)"
+     r" (?:i |we |you |someone |people |one |anyone )?(?:still )?(?:be (?:a )?members?|join"
+     r"|sign up|become (?:a )?members?)\b[^.!?]{0,20}\b(?:if|while|whilst|when|even though"
+     r"|though|as|despite|without)\b|\b(?:allowed|eligible) to (?:join|be (?:a )?member|become"
+     r" (?:a )?member)\b|\bdo (?:i|you|we|members|people) (?:have|need) to (?:be|live|have)\b"
+     r"[^.!?]{0,30}\bto (?:join|be (?:a )?member|become)|\bwho (?:can|is allowed to|may)"
+     r" (?:join|be a member|become a member)\b|\bis there an? (?:age limit|minimum age)\b",
+     0.75, "asks who can join"),
     (r"\b(?:is there|are there|do you charge|do (?:i|we|members) pay|is there any) (?:a |an |any )?"
      r"(?:membership |joining |annual |monthly |yearly )?(?:fee|fees|cost|costs|charge|subscription"
      r"|subs|dues)\b|\bhow much (?:does it|is it|does membership|is membership|does joining"
