@@ -28,7 +28,7 @@ from ftm import mailmix
 from ftm.app import App
 from ftm.daemon import assemble, build_processor, receiver_config, serialized
 from ftm.embedded import DOVECOT, Dovecot, EmlSink, free_port
-from ftm.settings import starter_config
+from ftm.starter import starter_config
 from inbox.outcome import Processor
 from inbox.receive import Receiver
 from lists.hubs import load_hubs

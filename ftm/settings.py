@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ftm.credentials import SECRETS, read_secret
+
 
 class ConfigError(Exception):
     """A setting is missing, unknown or of the wrong type; the message is one line."""
@@ -169,29 +171,6 @@ SECTIONS: dict[str, type] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Secret:
-    name: str
-    env: str
-    credential: str
-    help: str
-
-
-SECRETS: dict[str, Secret] = {s.name: s for s in [
-    Secret("imap_password", "FTM_IMAP_PASSWORD", "imap-password",
-           "IMAP password (a Gmail app password)"),
-    Secret("imap_oauth_token", "FTM_IMAP_OAUTH_TOKEN", "imap-oauth-token",
-           "IMAP OAuth2 access token (auth = xoauth2)"),
-    Secret("smtp_password", "FTM_SMTP_PASSWORD", "smtp-password",
-           "SMTP password (a Gmail app password)"),
-    Secret("smtp_oauth_token", "FTM_SMTP_OAUTH_TOKEN", "smtp-oauth-token",
-           "SMTP OAuth2 access token (auth = xoauth2)"),
-    Secret("dkim_key", "FTM_DKIM_KEY", "dkim-key", "DKIM private key, PEM"),
-    Secret("secret_key", "FTM_SECRET_KEY", "secret-key",
-           "key for Message-ID and approval HMACs (default: a key file beside the database)"),
-]}
-
-
-@dataclass(frozen=True, slots=True)
 class SettingInfo:
     """One row of the declarative table."""
 
@@ -264,18 +243,6 @@ class Settings:
         for info in table():
             value = getattr(getattr(self, info.section), info.key)
             yield info, value, self.sources.get(f"{info.section}.{info.key}", "default")
-
-
-def read_secret(secret: Secret, environ: Mapping[str, str]) -> str | None:
-    value = environ.get(secret.env)
-    if value:
-        return value
-    creds = environ.get("CREDENTIALS_DIRECTORY")
-    if creds:
-        p = Path(creds) / secret.credential
-        if p.is_file():
-            return p.read_text(encoding="utf-8").strip()
-    return None
 
 
 def _coerce(info: SettingInfo, raw: Any, where: str, from_env: bool) -> Any:
@@ -414,36 +381,3 @@ def find_config(explicit: str | None, environ: Mapping[str, str] | None = None) 
     if Path("ftm.toml").is_file():
         return "ftm.toml"
     return None
-
-
-def toml_value(value: Any) -> str:
-    """A value written as TOML (for the starter config)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def starter_config(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> str:
-    """A commented ftm.toml: every setting with its help, defaults commented out."""
-    overrides = overrides or {}
-    lines = ["# ftm settings. Every key is optional; a commented key shows its default.",
-             "# Any key can also be set as FTM_<SECTION>_<KEY> in the environment.",
-             "# Secrets never go here: " + ", ".join(s.env for s in SECRETS.values()),
-             "# (or the systemd credentials " + ", ".join(s.credential for s in SECRETS.values())
-             + ").", ""]
-    for section, cls in SECTIONS.items():
-        lines.append(f"[{section}]")
-        for info in table():
-            if info.section != section:
-                continue
-            extra = f" ({' | '.join(info.choices)})" if info.choices else ""
-            lines.append(f"# {info.help}{extra}")
-            if info.key in overrides.get(section, {}):
-                lines.append(f"{info.key} = {toml_value(overrides[section][info.key])}")
-            else:
-                lines.append(f"# {info.key} = {toml_value(info.default)}")
-        lines.append("")
-        del cls
-    return "\n".join(lines)

@@ -62,7 +62,7 @@ def write_deployment(folder: Path, **sections: dict[str, object]) -> Path:
     """A deployment folder as `ftm init` writes it, with *sections* overriding settings."""
     from importlib import resources
 
-    from ftm.settings import toml_value
+    from ftm.starter import toml_value
 
     folder.mkdir(parents=True, exist_ok=True)
     data = resources.files("lists") / "data"

@@ -8,6 +8,7 @@ import pytest
 
 from ftm import settings
 from ftm.settings import ConfigError
+from ftm.starter import starter_config
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -108,7 +109,7 @@ def test_every_setting_has_help_and_a_variable() -> None:
 
 def test_starter_config_loads_and_matches_defaults(tmp_path: Path) -> None:
     # the commented starter file is valid TOML and documents every key
-    text = settings.starter_config()
+    text = starter_config()
     p = write(tmp_path, text)
     s = settings.load(p, environ={})
     assert s.smtp.rate == settings.SmtpSettings().rate

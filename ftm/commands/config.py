@@ -9,13 +9,14 @@ import click
 
 from ftm import settings as settings_mod
 from ftm.app import App
+from ftm.starter import starter_config, toml_value
 
 
 def _settings_epilog() -> str:
     lines = ["\b", "Settings ([section] key = default: what it is; variable):"]
     for info in settings_mod.table():
         choices = f" ({'|'.join(info.choices)})" if info.choices else ""
-        lines.append(f"  [{info.section}] {info.key} = {settings_mod.toml_value(info.default)}"
+        lines.append(f"  [{info.section}] {info.key} = {toml_value(info.default)}"
                      f"{choices}")
         lines.append(f"      {info.help}; {info.env}")
     lines.append("")
@@ -46,7 +47,7 @@ def show(app: App) -> None:
         if info.section != section:
             section = info.section
             click.echo(f"\n[{section}]")
-        click.echo(f"{info.key} = {settings_mod.toml_value(value)}  # {source}")
+        click.echo(f"{info.key} = {toml_value(value)}  # {source}")
     click.echo("\n# secrets")
     for secret in settings_mod.SECRETS.values():
         src = s.secret_source(secret.name)
@@ -75,7 +76,7 @@ def init(directory: Path, force: bool) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     data = resources.files("lists") / "data"
     files = {
-        "ftm.toml": settings_mod.starter_config({"store": {"path": "ftm.db"}}),
+        "ftm.toml": starter_config({"store": {"path": "ftm.db"}}),
         "hubs.toml": (data / "hubs.example.toml").read_text(encoding="utf-8"),
         "principles.md": (data / "principles.md").read_text(encoding="utf-8"),
     }
