@@ -39,6 +39,30 @@ def approval_answer(text: str) -> str | None:
     return None
 
 
+_CANCEL = re.compile(r"\b(?:cancel(?:l?ed|ling)?|call(?:ed|ing)? (?:it |this |the \w+ )?off"
+                     r"|postpone[ds]?|not (?:going ahead|happening)|won'?t go ahead)\b")
+_KEEP = re.compile(r"\b(?:don'?t|do not|no need to|not|never|isn'?t|wasn'?t|won'?t be|nothing)"
+                   r"\s+(?:\w+\s+)?(?:cancel|call|postpone)")
+
+
+def cancels(text: str) -> bool:
+    """True when a short answer asks to call something off ("CANCEL", "we've had to postpone").
+
+    >>> cancels("CANCEL - the hall flooded"), cancels("Thanks! No need to cancel anything")
+    (True, False)
+    """
+    head = _head(text)[:300]
+    return bool(_CANCEL.search(head)) and not _KEEP.search(head)
+
+
+def cancel_note(text: str) -> str:
+    """What a cancel answer says besides the word itself, for the members told (may be "")."""
+    lines = [ln.strip() for ln in text.strip().splitlines()[:15]]
+    note = "\n".join(ln for ln in lines if ln).strip()
+    bare = re.sub(r"^\W*cancel(?:l?ed)?\W*", "", note, flags=re.I)
+    return bare[:1000] if len(bare) >= 3 else ""
+
+
 _GOING = re.compile(r"\b(?:going|i'?ll be there|i will be there|count me in|see you there"
                     r"|i'?ll come|i will come|i'?m coming|attending|we'?ll be there"
                     r"|we will be there)\b")

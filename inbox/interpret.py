@@ -146,7 +146,8 @@ def _list_command(c: Classification, origin: Origin, ctx: Context,
     intent = c.intent
     token = _approval_token(c, ctx, replied)
     if token is not None and intent not in ("leave", "erase"):
-        return Approve(origin, token, answers.approval_answer(c.body))
+        return Approve(origin, token, answers.approval_answer(c.body),
+                       answers.cancels(c.body), answers.cancel_note(c.body))
     if intent in _SHORT_ANSWER_INTENTS:
         if c.reply_to_delivery is not None and answers.is_going(c.body):
             return Going(origin, c.reply_to_delivery)

@@ -128,7 +128,8 @@ LEAVE = rules(
     (r"\b(?:don'?t|do not|no longer) (?:want|wish) (?:to (?:get|receive|have) )?(?:these|your"
      r"|any more|any|the|all these|all your) (?:e-?mails|messages|mail|newsletters|bulletins"
      r"|updates)", 0.85, "does not want our mail"),
-    (r"\b(?:want|wish|like|going|decided|have decided|need|intend) to (?:leave|quit|resign"
+    (r"(?<!\bnot )(?<!n't )(?<!\bno )(?<!never )(?<!\bnot really )"
+     r"\b(?:want|wish|like|going|decided|have decided|need|intend) to (?:leave|quit|resign"
      r"|withdraw|unsubscribe|be removed|cancel|end my)\b", 0.85, "wants to leave"),
     (r"^(?:stop|unsubscribe|remove|remove me|leave|cancel|opt out|unsub)\W*$", 0.7,
      "subject asks to stop"),

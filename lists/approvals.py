@@ -4,15 +4,17 @@ An approval mail carries its code in its Reply-To (``network+approve-CODE@...``)
 a plain reply brings the code back; only the person the code was mailed to can use
 it, and only once. The token's data says what it approves::
 
-    {"what": "bulletin" | "event" | "post" | "own-post", "id": 7}
+    {"what": "bulletin" | "event" | "event-cancel" | "post" | "own-post", "id": 7}
 
 ``what`` is ``own-post`` when a member confirms their own post (their From was not
-proven by DKIM) and ``post`` when an officer approves someone else's.
+proven by DKIM) and ``post`` when an officer approves someone else's. An approved
+event's organiser gets an ``event-cancel`` code, valid until the event starts, to
+call it off by replying CANCEL.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -25,18 +27,19 @@ ACTION = "approve"
 
 
 def issue(db: sqlite_utils.Database, email: str, what: str, item_id: int, now: datetime,
-          policy: Policy) -> str:
+          policy: Policy, ttl: timedelta | None = None) -> str:
     """A fresh approval code for *email* to approve item *what*/*item_id*; joins the caller's
-    transaction. The code is returned once and only its hash is stored."""
-    return tokens.issue(db, ACTION, email, now, policy.approval_ttl,
+    transaction. The code is returned once and only its hash is stored. It works for
+    ``policy.approval_ttl`` unless *ttl* says otherwise."""
+    return tokens.issue(db, ACTION, email, now, ttl or policy.approval_ttl,
                         data={"what": what, "id": item_id})
 
 
-def context(policy: Policy, token: str) -> dict[str, object]:
+def context(policy: Policy, token: str, ttl: timedelta | None = None) -> dict[str, object]:
     """The context keys every approval mail gets: where to answer, and for how long."""
     address = policy.sub_address(f"approve-{token}")
     return {"approve_address": address, "reply_to": address,
-            "expires_days": policy.approval_ttl.days}
+            "expires_days": (ttl or policy.approval_ttl).days}
 
 
 def valid(db: sqlite_utils.Database, token: str, email: str, now: datetime) -> TokenRow | None:

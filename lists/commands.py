@@ -144,11 +144,17 @@ class BulletinDraft:
 
 @dataclass(frozen=True, slots=True)
 class Approve:
-    """An answer to an approval mail: its token, and "approve", "reject" or None (unclear)."""
+    """An answer to an approval mail: its token, and "approve", "reject" or None (unclear).
+
+    ``cancel`` is True when the answer asks to call something off ("CANCEL"); ``note``
+    is what it says besides, for the people told (an event's cancellation).
+    """
 
     origin: Origin
     token: str
     answer: str | None
+    cancel: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,12 @@ invitation) goes to the hub's members who get each message, the next digest list
 it, and the day before, ``remind_due`` sends a reminder and tells the organiser
 how many members replied "going".
 
+An event can be called off (``cancel``) until it starts: by its organiser replying
+CANCEL to the mail that confirmed its approval (a code of its own, valid until the
+event), or by a volunteer with ``ftm events cancel``. Everyone who was told of it
+hears that it is off, with an invitation that takes it out of their calendar
+(``METHOD:CANCEL``, same UID); no reminder follows, and no digest lists it.
+
 Times are local wall-clock times in ``policy.timezone`` (Europe/London); the UTC
 instant (``starts_at``) is kept beside them for ordering and reminders.
 """
@@ -126,7 +132,7 @@ def template_event(e: dict[str, Any]) -> dict[str, Any]:
 
 
 def decide(db: sqlite_utils.Database, event_id: int, answer: str, approver: str,
-           now: datetime, r: Replier) -> Result:
+           now: datetime, policy: Policy, r: Replier) -> Result:
     """The organiser approves (the notice goes to the hub) or rejects (nothing goes)."""
     e = get(db, event_id)
     if e is None or e["state"] != "awaiting":
@@ -149,9 +155,61 @@ def decide(db: sqlite_utils.Database, event_id: int, answer: str, approver: str,
     db.execute("UPDATE events SET state = 'scheduled', send_id = ?, approved_at = ? WHERE id = ?",
                [send_id, iso(now), event_id])
     total = sends.get(db, send_id).total
-    r.reply(approver, "officer/approval-done", {"what": "event", "outcome": "approved",
-                                                "state": "scheduled", "recipients": total})
+    # the organiser can call it off until it starts, by replying CANCEL to this mail
+    until_start = max(parse(e["starts_at"]) - now, timedelta(hours=1))
+    token = approvals.issue(db, approver, "event-cancel", event_id, now, policy, until_start)
+    r.reply(approver, "officer/event-approved",
+            {"event": template_event(e), "hub_name": hub.name, "recipients": total,
+             **approvals.context(policy, token, until_start)})
     return Result(f"event {event_id} approved: notice to {total} member(s) (send {send_id})")
+
+
+def cancel(db: sqlite_utils.Database, event_id: int, actor: str, now: datetime, r: Replier,
+           note: str = "") -> Result:
+    """Call an event off (joins the caller's transaction): whoever heard of it is told.
+
+    An event awaiting approval is simply dropped. A scheduled one gets a notice
+    (``hub/event-cancelled``, with a ``METHOD:CANCEL`` invitation) to the hub's
+    each-message members, its digest readers when a digest already listed it, and
+    everyone who said they were going; the organiser hears how many were told. An
+    event that has started, or is already decided otherwise, is left as it is.
+    """
+    e = get(db, event_id)
+    if e is None:
+        return Result(f"no event {event_id}", "review", f"no event {event_id} to cancel")
+    if e["state"] not in ("awaiting", "scheduled"):
+        return Result(f"event {event_id} is already {e['state']}: nothing done")
+    if parse(e["starts_at"]) <= now:
+        return Result(f"event {event_id} has already started: nothing done")
+    hub = hubref.by_id(db, e["hub_id"])
+    approvals.withdraw(db, "event", event_id, now)
+    approvals.withdraw(db, "event-cancel", event_id, now)
+    told = 0
+    send_id = None
+    if e["state"] == "scheduled" and hub is not None:
+        spec = {**ics_spec(e, now), "method": "CANCEL", "sequence": 1}
+        send_id = sends.create(db, NewSend(
+            "list", "hub/event-cancelled", e["title"], note[:5000], hub.audience("each"), actor,
+            {"event": template_event(e), "ics": spec, "note": note[:5000]},
+            origin=f"event-cancel:{event_id}"), now)
+        if _digested(db, event_id):
+            _add_members(db, send_id, "SELECT id FROM members WHERE hub_id = ? AND state = "
+                         "'active' AND delivery = 'digest'", [hub.id], now)
+        _add_going(db, send_id, event_id, now)
+        told = sends.get(db, send_id).total
+    db.execute("UPDATE events SET state = 'cancelled', cancelled_at = ?, cancel_send_id = ? "
+               "WHERE id = ?", [iso(now), send_id, event_id])
+    r.reply(e["organiser"], "officer/event-cancelled",
+            {"event": template_event(e), "hub_name": hub.name if hub else "",
+             "recipients": told, "by": actor})
+    return Result(f"event {event_id} cancelled: {told} member(s) told")
+
+
+def _digested(db: sqlite_utils.Database, event_id: int) -> bool:
+    """Whether a digest that was really sent has listed the event."""
+    return db.execute("SELECT 1 FROM digest_items i JOIN digests d ON d.id = i.digest_id "
+                      "WHERE i.item = 'event' AND i.item_id = ? AND d.send_id IS NOT NULL",
+                      [event_id]).fetchone() is not None
 
 
 def going(db: sqlite_utils.Database, cmd: Going, now: datetime, r: Replier) -> Result | None:
@@ -166,10 +224,15 @@ def going(db: sqlite_utils.Database, cmd: Going, now: datetime, r: Replier) -> R
     if to_addr.casefold() != cmd.origin.email.casefold():
         return Result("sent to review", "review",
                       "a 'going' reply from an address the notice was not sent to")
+    e = get(db, event_id)
+    if e is not None and e["state"] == "cancelled":
+        r.reply(to_addr, "member/going", {"title": title, "cancelled": True})
+        return Result(f"'going' to event {event_id}, which is cancelled: told so",
+                      member_id=member_id)
     cur = db.execute("INSERT OR IGNORE INTO event_rsvps (event_id, member_id, email, created_at) "
                      "VALUES (?, ?, ?, ?)", [event_id, member_id, to_addr, iso(now)])
     if cur.rowcount:
-        r.reply(to_addr, "member/going", {"title": title})
+        r.reply(to_addr, "member/going", {"title": title, "cancelled": False})
     return Result(f"going to event {event_id} recorded", member_id=member_id)
 
 
@@ -217,11 +280,17 @@ def remind_due(db: sqlite_utils.Database, now: datetime, r: Replier) -> int:
 
 
 def _add_going(db: sqlite_utils.Database, send_id: int, event_id: int, now: datetime) -> None:
-    """Those who said they are going get the reminder too, whatever their delivery mode."""
+    """Those who said they are going get the mail too, whatever their delivery mode."""
+    _add_members(db, send_id, "SELECT member_id FROM event_rsvps WHERE event_id = ?",
+                 [event_id], now)
+
+
+def _add_members(db: sqlite_utils.Database, send_id: int, ids_sql: str, params: list[object],
+                 now: datetime) -> None:
+    """Add the active members whose ids *ids_sql* selects to a send (each address once)."""
     db.execute("INSERT OR IGNORE INTO deliveries (send_id, member_id, to_addr, to_name, "
-               "next_attempt_at) SELECT ?, m.id, m.email, m.name, ? FROM event_rsvps v "
-               "JOIN members m ON m.id = v.member_id WHERE v.event_id = ? AND m.state = 'active'",
-               [send_id, iso(now), event_id])
+               f"next_attempt_at) SELECT ?, m.id, m.email, m.name, ? FROM members m WHERE m.id IN "
+               f"({ids_sql}) AND m.state = 'active'", [send_id, iso(now), *params])
     total = db.execute("SELECT count(*) FROM deliveries WHERE send_id = ?", [send_id]).fetchone()
     db.execute("UPDATE sends SET total = ? WHERE id = ?", [int(total[0]), send_id])
 

@@ -67,6 +67,8 @@ def approve(db: sqlite_utils.Database, cmd: Approve, now: datetime, policy: Poli
         return Result("sent to review", "review",
                       f"an approval with a code that is {why} for this address")
     what, item_id = str(row.data.get("what")), int(row.data.get("id", 0))
+    if what == "event-cancel":
+        return cancel_event(db, cmd, item_id, now, r)
     if cmd.answer is None:
         r.reply(sender, "officer/approval-unclear",
                 {"what": "post" if what == "own-post" else what,
@@ -78,10 +80,25 @@ def approve(db: sqlite_utils.Database, cmd: Approve, now: datetime, policy: Poli
         case "bulletin":
             return bulletins.decide(db, item_id, cmd.answer, sender, now, r)
         case "event":
-            return events.decide(db, item_id, cmd.answer, sender, now, r)
+            return events.decide(db, item_id, cmd.answer, sender, now, policy, r)
         case "post" | "own-post":
             return posts.decide(db, what, item_id, cmd.answer, sender, now, r)
     return Result("sent to review", "review", f"an approval code for {what!r}")
+
+
+def cancel_event(db: sqlite_utils.Database, cmd: Approve, event_id: int, now: datetime,
+                 r: Replier) -> Result:
+    """A reply to an approved event's mail: CANCEL calls it off; anything else is for a person.
+
+    The code stays unused when the reply does not ask to cancel ("thanks!", "can we
+    move it to 8pm?"), so a later CANCEL still works.
+    """
+    if not cmd.cancel:
+        return Result("sent to review", "review",
+                      f"a reply about approved event {event_id} that does not ask to cancel it")
+    if not approvals.use(db, cmd.token, cmd.origin.email, now):
+        return Result("cancel code used by another message: nothing done again")
+    return events.cancel(db, event_id, cmd.origin.email, now, r, note=cmd.note)
 
 
 def set_delivery(db: sqlite_utils.Database, cmd: SetDelivery, now: datetime,

@@ -380,6 +380,64 @@ def m0800_hub_lists(db: sqlite_utils.Database) -> None:
     """)
 
 
+@MIGRATIONS(name="0900_event_cancellation")
+def m0900_event_cancellation(db: sqlite_utils.Database) -> None:
+    """Events can be called off: state ``cancelled``, when, and the send that told members.
+
+    SQLite cannot change a CHECK constraint in place, and with foreign keys on,
+    dropping ``events`` would orphan its ``event_rsvps``; so both are rebuilt inside
+    the migration's transaction and renamed back (the rename updates the reference).
+    """
+    run_script(db, """
+    CREATE TABLE events_new (
+        id INTEGER PRIMARY KEY,
+        hub_id INTEGER NOT NULL REFERENCES hubs(id),
+        uid TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT '',
+        local_date TEXT NOT NULL,
+        local_start TEXT NOT NULL,
+        local_end TEXT,
+        timezone TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        venue_postcode TEXT,
+        organiser TEXT NOT NULL COLLATE NOCASE,
+        state TEXT NOT NULL DEFAULT 'awaiting'
+            CHECK (state IN ('awaiting', 'scheduled', 'rejected', 'expired', 'cancelled')),
+        message_id TEXT,
+        send_id INTEGER REFERENCES sends(id),
+        reminder_send_id INTEGER REFERENCES sends(id),
+        reminded_at TEXT,
+        created_at TEXT NOT NULL,
+        approved_at TEXT,
+        cancelled_at TEXT,
+        cancel_send_id INTEGER REFERENCES sends(id)
+    ) STRICT;
+    INSERT INTO events_new (id, hub_id, uid, title, details, local_date, local_start, local_end,
+        timezone, starts_at, venue, venue_postcode, organiser, state, message_id, send_id,
+        reminder_send_id, reminded_at, created_at, approved_at)
+    SELECT id, hub_id, uid, title, details, local_date, local_start, local_end, timezone,
+        starts_at, venue, venue_postcode, organiser, state, message_id, send_id,
+        reminder_send_id, reminded_at, created_at, approved_at FROM events;
+    CREATE TABLE event_rsvps_new (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES events_new(id) ON DELETE CASCADE,
+        member_id INTEGER REFERENCES members(id) ON DELETE CASCADE,
+        email TEXT NOT NULL COLLATE NOCASE,
+        created_at TEXT NOT NULL,
+        UNIQUE (event_id, email)
+    ) STRICT;
+    INSERT INTO event_rsvps_new SELECT id, event_id, member_id, email, created_at
+        FROM event_rsvps;
+    DROP TABLE event_rsvps;
+    DROP TABLE events;
+    ALTER TABLE events_new RENAME TO events;
+    ALTER TABLE event_rsvps_new RENAME TO event_rsvps;
+    CREATE INDEX events_hub ON events(hub_id, state, starts_at);
+    """)
+
+
 @dataclass(frozen=True, slots=True)
 class MigrationStatus:
     applied: list[tuple[str, str]]   # (name, applied_at)

@@ -12,6 +12,10 @@ A mail asks for one by its context key ``ics`` (see ``attachments_for``)::
     {"uid": "...@example.org", "title": "Hub meeting", "date": "2026-10-25",
      "start": "19:00", "end": "21:00", "timezone": "Europe/London",
      "venue": "Quaker Meeting House, L1 1AA", "details": "...", "stamp": ISO}
+
+A called-off event adds ``"method": "CANCEL"`` and ``"sequence": 1``: the same UID
+with ``METHOD:CANCEL`` and ``STATUS:CANCELLED`` takes the entry out of a calendar that
+took the invitation (RFC 5546, section 3.2.5).
 """
 
 from __future__ import annotations
@@ -46,13 +50,22 @@ def local_end(spec: Mapping[str, Any]) -> datetime:
     return start + DEFAULT_LENGTH
 
 
+def method_of(spec: Mapping[str, Any]) -> str:
+    """``PUBLISH`` (a notice or reminder) or ``CANCEL`` (the event is called off)."""
+    method = str(spec.get("method") or "PUBLISH").upper()
+    if method not in ("PUBLISH", "CANCEL"):
+        raise ValueError(f"an invitation is PUBLISH or CANCEL, not {method!r}")
+    return method
+
+
 def event_ics(spec: Mapping[str, Any]) -> bytes:
     """The ``.ics`` bytes for one event (see the module docstring for *spec*)."""
     start = local_start(spec)
+    method = method_of(spec)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("calscale", "GREGORIAN")
     # the zone's rules around the event only: a few lines, not fifty years of them
     cal.add_component(Timezone.from_tzid(str(spec["timezone"]),
@@ -68,7 +81,7 @@ def event_ics(spec: Mapping[str, Any]) -> bytes:
     if spec.get("details"):
         ev.add("description", str(spec["details"]))
     ev.add("sequence", int(spec.get("sequence", 0)))
-    ev.add("status", "CONFIRMED")
+    ev.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     ev.add("transp", "OPAQUE")
     cal.add_component(ev)
     return cal.to_ical()
@@ -80,4 +93,4 @@ def attachments_for(context: Mapping[str, Any]) -> tuple[Attachment, ...]:
     if not spec:
         return ()
     return (Attachment("text/calendar", "invite.ics", event_ics(spec),
-                       (("method", "PUBLISH"),)),)
+                       (("method", method_of(spec)),)),)

@@ -54,6 +54,22 @@ def add_member(app: App, email: str, name: str | None = None, hub: str | None = 
     return int(cur.lastrowid or 0)
 
 
+EVENT = ("Date: Sunday 31 October 2027\nTime: 7pm to 9pm\n"
+         "Where: Quaker Meeting House, 22 School Lane, L1 3BT\n\n"
+         "Our autumn meeting: the campaign plan for the winter. All welcome.\n")
+
+
+def hub_network(folder: Path, smtp: SmtpServer) -> Network:
+    """A deployment with Ann and Bo (each message) and Dee (digest) in Liverpool South, and
+    Mo in Manchester."""
+    app = deploy(folder, smtp)
+    add_member(app, "ann@example.org", "Ann Lee")
+    add_member(app, "bo@example.org", "Bo Khan")
+    add_member(app, "dee@example.org", "Dee Digest", delivery="digest")
+    add_member(app, "mo@example.org", "Mo Manc", hub="manchester")
+    return Network(app, smtp)
+
+
 def dkim_pass(email: str, authserv: str = AUTHSERV) -> dict[str, str]:
     """An Authentication-Results header saying *email*'s domain signed the mail."""
     return {"Authentication-Results": f"{authserv}; dkim=pass header.d="

@@ -21,32 +21,24 @@ from lists.replies import Replier
 from lists.store import transaction
 from tests.listhelp import (
     CHAIR,
+    EVENT,
     HUB,
     HUB_ADDRESS,
     Network,
-    add_member,
     attachment,
-    deploy,
     dkim_pass,
+    hub_network,
     reply_to,
     text_of,
 )
 from tests.servers import SmtpServer
 
-EVENT = ("Date: Sunday 31 October 2027\nTime: 7pm to 9pm\n"
-         "Where: Quaker Meeting House, 22 School Lane, L1 3BT\n\n"
-         "Our autumn meeting: the campaign plan for the winter. All welcome.\n")
-
 
 @pytest.fixture
 def net(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Network]:
-    app = deploy(tmp_path / "d", smtp_server)
-    add_member(app, "ann@example.org", "Ann Lee")
-    add_member(app, "bo@example.org", "Bo Khan")
-    add_member(app, "dee@example.org", "Dee Digest", delivery="digest")
-    add_member(app, "mo@example.org", "Mo Manc", hub="manchester")
-    yield Network(app, smtp_server)
-    app.close()
+    network = hub_network(tmp_path / "d", smtp_server)
+    yield network
+    network.app.close()
 
 
 def sends_count(app: App) -> int:

@@ -279,3 +279,19 @@ def test_surname_in_capitals(display: str, want: str) -> None:
     got = classify(mail("I'd like to join please. M1 1AA", sender=f"{display} <x.y@example.org>"),
                    CTX)
     assert got.name == want, got.name
+
+
+@pytest.mark.parametrize("body, want", [
+    ("I don't want to leave, I just had a question about the meeting time.", "leave"),
+    ("No need to cancel anything, all good", "leave"),
+    ("I do not intend to resign from the network, whatever you heard.", "leave"),
+    ("I have decided to leave. Please take me off.", None),
+    ("I want to leave the network.", None),
+])
+def test_a_denied_wish_to_leave_is_no_leave(body: str, want: str | None) -> None:
+    # "don't want to leave" is not a leave; the wish itself still is
+    intent = classify(mail(body), CTX).intent
+    if want is None:
+        assert intent == "leave", body
+    else:
+        assert intent != want, (body, intent)

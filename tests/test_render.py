@@ -113,6 +113,12 @@ CONTEXTS: dict[str, dict[str, object]] = {
     # hub lists (#8)
     **{name: {"event": EVENT, "ics": {}, "subject": "Hub meeting", "body": "Come along."}
        for name in ("hub/event", "hub/event-reminder")},
+    "hub/event-cancelled": {"event": EVENT, "ics": {}, "subject": "Hub meeting", "body": "",
+                            "note": "The hall is flooded."},
+    "officer/event-approved": {"event": EVENT, "hub_name": "Leeds", "recipients": 3,
+                               **APPROVAL},
+    "officer/event-cancelled": {"event": EVENT, "hub_name": "Leeds", "recipients": 3,
+                                "by": "chair@example.org"},
     "officer/event-check": {"event": EVENT, "hub_name": "Leeds", "audience_size": 3,
                             "digest_size": 1, **APPROVAL},
     "officer/event-unclear": {"missing": ["the date"], "event": EVENT, "hub_name": "Leeds"},
@@ -137,7 +143,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
     "officer/approval-done": {"what": "bulletin", "outcome": "approved", "state": "approved",
                               "recipients": 10},
     "member/delivery-changed": {"mode": "digest", "name": "Ann"},
-    "member/going": {"title": "Hub meeting"},
+    "member/going": {"title": "Hub meeting", "cancelled": False},
 }
 
 

@@ -6,9 +6,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ftm import wiring
 from ftm.app import App
 from lists import bulletins, events, posts
 from lists.clock import utcnow
+from lists.replies import Replier
+from lists.store import transaction
 
 
 @click.group("events")
@@ -33,6 +36,39 @@ def events_list(app: App, hub_slug: str | None, past: bool) -> None:
                       r["venue"], r["state"], str(r["going"]), r["organiser"])
     Console().print(table)
     click.echo(f"{len(rows)} event(s)")
+
+
+@events_group.command("cancel")
+@click.argument("event_id", type=int)
+@click.option("--note", default="", metavar="TEXT",
+              help="A line for the members told (why, what happens instead).")
+@click.option("--yes", is_flag=True, help="Do not ask before cancelling.")
+@click.pass_obj
+def events_cancel(app: App, event_id: int, note: str, yes: bool) -> None:
+    """Call an event off: everyone told of it hears it is off, and no reminder goes.
+
+    The members who got the notice (and the digest readers, when a digest listed
+    it, and those who said they are going) get a cancellation with a calendar
+    update that removes it; the organiser is told. The daemon sends the mail, or
+    `ftm outbox flush`. An organiser can do the same by replying CANCEL to the mail
+    that confirmed their event's approval.
+    """
+    db = app.db()
+    e = events.get(db, event_id)
+    if e is None:
+        raise click.ClickException(f"no event {event_id} (see `ftm events list --past`)")
+    if not yes:
+        click.confirm(f"Cancel event {event_id}, {e['title']!r} on {e['local_date']} "
+                      f"{e['local_start']} ({e['state']})?", abort=True)
+    now = utcnow()
+    rules = wiring.policy(app)
+    with transaction(db):
+        r = Replier(db, now, rules.replies_per_day, rules.suppression_key)
+        result = events.cancel(db, event_id, "ftm events cancel", now, r, note)
+    click.echo(result.action)
+    after = events.get(db, event_id)
+    if after is None or after["state"] != "cancelled" or e["state"] == "cancelled":
+        raise SystemExit(1)
 
 
 @click.group("posts")
