@@ -22,6 +22,7 @@ from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
 from ftm.commands import officers as officers_cmd
 from ftm.commands import outbox as outbox_cmd
+from ftm.commands import review as review_cmd
 from ftm.commands import run as run_cmd
 from ftm.commands import send as send_cmd
 from ftm.settings import ConfigError
@@ -56,6 +57,7 @@ COMMANDS: list[click.Command] = [
     db_cmd.db,
     hubs_cmd.hubs,
     members_cmd.members,
+    review_cmd.review_group,
     officers_cmd.officers_group,
     hublists_cmd.events_group,
     hublists_cmd.posts_group,

@@ -21,7 +21,7 @@ from inbox.classify import classify
 from inbox.context import Context
 from inbox.interpret import Replied, to_command
 from inbox.outcome import Outcome
-from lists import erasure, membership
+from lists import erasure, members, membership, review
 from lists.clock import iso, utcnow
 from lists.policy import Policy, Result
 from lists.store import transaction
@@ -80,6 +80,62 @@ def process(db: sqlite_utils.Database, raw: bytes, received_via: str,
         erasure.checkpoint(db)
     return Outcome(message_id=message_id or f"<sha256:{digest[:16]}>", intent=c.intent,
                    action=result.action, folder=result.folder,  # type: ignore[arg-type]
+                   reason=result.reason, replies=result.replies)
+
+
+JOINING = ("join", "join_commit", "commit", "org_join")
+
+
+class StillForReview(Exception):
+    """The message, read as the volunteer said, still needs a person: nothing was done."""
+
+
+def resolve(db: sqlite_utils.Database, item_id: int, intent: str, p: Processing, actor: str,
+            postcode: str | None = None, name: str | None = None) -> Outcome:
+    """Act on a review-queue message as a volunteer reads it, in one transaction.
+
+    The message is classified again and its intent (and, when given, the postcode
+    and name) replaced by the volunteer's reading; then it is applied exactly as
+    ``process`` would, replies queued, the inbound record updated and the queue item
+    closed. Safeguards stay: a join still needs the person's confirmation, an
+    erasure its token mail, and a replayed resolution does nothing. A join from an
+    address that had asked to be erased lifts that block: the volunteer decided. Raises
+    ``LookupError`` for an unknown or closed item, ``ValueError`` for an intent a
+    volunteer cannot choose, and ``StillForReview`` (nothing changed) when the result
+    would go back to review.
+    """
+    if intent not in review.RESOLVABLE:
+        raise ValueError(f"{intent!r} is not one of {', '.join(review.RESOLVABLE)}")
+    now = p.clock()
+    ctx = replace(p.context, now=now)
+    with transaction(db):
+        item = review.get(db, item_id)
+        if item is None:
+            raise LookupError(f"no review item {item_id}")
+        if item.resolved_at is not None:
+            raise LookupError(f"review item {item_id} was resolved already: {item.resolution}")
+        c = classify(item.raw, ctx)
+        c = replace(c, intent=intent, confidence=1.0,
+                    reasons=(*c.reasons, f"read as {intent} by a volunteer"),
+                    postcode=postcode or c.postcode, name=name or c.name)
+        who = c.email or c.from_addr
+        if intent in JOINING and who and members.unsuppress(db, who, p.policy.suppression_key):
+            # the address had asked to be erased: the volunteer decided it may join again
+            # (the person's own confirmation is still needed)
+            members.audit(db, now, actor, "suppression-lifted", item=item.id)
+        command = to_command(c, "review", p.policy, ctx, _replied(db, c.reply_to_ours))
+        result = membership.run(db, command, now, p.policy, in_reply_to=c.message_id or None)
+        if result.folder == "review":
+            raise StillForReview(result.reason or result.action)
+        db.execute("UPDATE inbound_messages SET intent = ?, outcome = ?, folder = ?, reason = ?, "
+                   "member_id = ? WHERE id = ?", [intent, result.action, result.folder,
+                                                  f"resolved by {actor}", result.member_id,
+                                                  item.inbound_id])
+        review.close(db, item, f"{intent}: {result.action}", actor, now, result.member_id)
+    if result.action == "personal data erased":
+        erasure.checkpoint(db)
+    return Outcome(message_id=c.message_id, intent=intent, action=result.action,
+                   folder=result.folder,  # type: ignore[arg-type]
                    reason=result.reason, replies=result.replies)
 
 

@@ -124,6 +124,12 @@ def suppress(db: sqlite_utils.Database, email: str, key: bytes, reason: str,
                "VALUES (?, ?, ?)", [suppression_hash(email, key), reason, iso(now)])
 
 
+def unsuppress(db: sqlite_utils.Database, email: str, key: bytes) -> bool:
+    """Lift an address's suppression (a person decided it may sign up again)."""
+    return bool(db.execute("DELETE FROM suppressions WHERE email_hash = ?",
+                           [suppression_hash(email, key)]).rowcount)
+
+
 def signups_by_sender(db: sqlite_utils.Database, sender: str, since: datetime) -> int:
     """Signups that mail from *sender* made since *since* (for themselves or others)."""
     row = db.execute(

@@ -64,3 +64,5 @@ def show(r: DemoReport, console: Console) -> None:
     console.print(f"\nThe {r.sent_files} mails ftm sent are in {r.folder / 'sent'} (.eml files "
                   "to open); the store is {0}.".format(r.folder / "ftm.db"))
     console.print(f"Look around: ftm --config {r.folder / 'ftm.toml'} members list")
+    if r.reviews:
+        console.print(f"Decide what waits: ftm --config {r.folder / 'ftm.toml'} review list")
