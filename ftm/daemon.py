@@ -1,7 +1,8 @@
-"""The daemon: inbox watcher, optional receiver and scheduler in threads; signals; systemd notify.
+"""The daemon: inbox watcher, optional receiver and web endpoint, scheduler, in threads.
 
 ``run(app)`` is ``ftm run``: it builds the processor (``build_processor``), one task per
-enabled path plus the scheduler, starts them, tells systemd READY=1, pings the
+enabled path, the one-click unsubscribe endpoint when ``[http] listen`` is set
+(``build_web``) and the scheduler, starts them, tells systemd READY=1, pings the
 watchdog while every task shows signs of life, and on SIGTERM/SIGINT lets each task
 finish the message in hand before it returns. ``run(app, once=True)`` is
 ``ftm run --once``: drain the inbox, run every job once, exit.
@@ -20,22 +21,28 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from ftm.app import App
 from ftm.jobs import build_jobs
+from ftm.mailing import identity
 from ftm.scheduler import Job, Scheduler
 from ftm.sdnotify import Notifier
 from ftm.settings import SECRETS, ConfigError, Settings
-from ftm.wiring import processing
+from ftm.wiring import policy, processing
+from inbox.oneclick import unsubscriber
 from inbox.outcome import Outcome, Processor
 from inbox.process import processor
 from inbox.receive import Receiver, ReceiverConfig
 from inbox.watch import WatchConfig, Watcher
+from inbox.web import WebConfig, WebServer
 from lists.clock import utcnow
 from lists.store import open_db
+from mailer.compose import Composer
+from mailer.render import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +98,29 @@ def receiver_config(s: Settings) -> ReceiverConfig:
                           max_message_bytes=s.limits.max_message_bytes)
 
 
+def web_config(s: Settings) -> WebConfig:
+    """The endpoint's address from ``[http] listen``; its paths may keep base_url's path."""
+    address = s.http.address()
+    if address is None:
+        raise DaemonError("[http] listen is empty: the web endpoint is off")
+    return WebConfig(host=address[0], port=address[1],
+                     prefix=urlsplit(s.network.base_url).path.rstrip("/"))
+
+
+def build_web(app: App) -> WebServer:
+    """The one-click unsubscribe endpoint: its own store connection, the membership rules,
+    and pages from the site's templates (then the built-in ones) with the network's name."""
+    s = app.settings
+    db = open_db(s.store.path, s.store.busy_timeout_ms)
+    composer = Composer(identity(s, app.secret_key()), Renderer(s.paths.templates_dir or None))
+    network = composer.network_vars()
+
+    def page(name: str, variables: Mapping[str, Any]) -> str:
+        return composer.renderer.page(name, {**variables, "network": network})
+
+    return WebServer(web_config(s), unsubscriber(db, policy(app)), page)
+
+
 class Runnable(Protocol):
     beat: float
 
@@ -141,11 +171,16 @@ class Daemon:
         return all(t.thread is not None and t.thread.is_alive() and not t.crashed
                    and now - t.body.beat < stale_after for t in self.tasks)
 
+    def web(self) -> WebServer | None:
+        return next((t.body for t in self.tasks if isinstance(t.body, WebServer)), None)
+
     def status(self) -> str:
         handled = sum(w.handled for w in self.watchers())
         handled += sum(t.body.handler.handled for t in self.tasks
                        if isinstance(t.body, Receiver))
-        return f"{handled} message(s) handled since start; tasks: " + \
+        web = self.web()
+        clicks = f"{web.endpoint.unsubscribes} one-click unsubscribe(s); " if web else ""
+        return f"{handled} message(s) handled since start; {clicks}tasks: " + \
             ", ".join(t.name for t in self.tasks)
 
     def _stop_on_signals(self) -> None:
@@ -208,6 +243,8 @@ def assemble(app: App, processor: Processor | None,
         tasks.append(Task("imap", Watcher(watch_config(s), db, processor)))
     if s.receiver.enabled and processor is not None:
         tasks.append(Task("receiver", Receiver(receiver_config(s), processor)))
+    if s.http.listen:
+        tasks.append(Task("http", build_web(app)))
     sched_db = open_db(s.store.path, s.store.busy_timeout_ms)
     stop = threading.Event()   # shared with the jobs: a long bulk send stops between chunks
     tasks.append(Task("scheduler", Scheduler(
@@ -224,10 +261,20 @@ def run(app: App, once: bool = False) -> int:
         processor = serialized(build_processor(app))
     else:
         log.warning("no inbound path is enabled ([imap] enabled, [receiver] enabled): "
-                    "running the periodic jobs only")
+                    "running the periodic jobs%s only",
+                    " and the web endpoint" if s.http.listen else "")
+    if s.network.base_url and not s.http.listen:
+        log.warning("[network] base_url is set, so list mail offers one-click unsubscribe "
+                    "there, but [http] listen is empty: ftm does not answer it")
+    elif s.http.listen and not s.network.base_url:
+        log.warning("[http] listen is set but [network] base_url is empty: no mail links "
+                    "to the unsubscribe pages")
     daemon = assemble(app, processor)
     if once:
         handled, failed = daemon.drain()
         log.info("drained %d message(s); %d job(s) failed", handled, failed)
         return 1 if failed else 0
+    web = daemon.web()
+    if web is not None:
+        web.start()  # a port in use stops the start here, in one line (WebError)
     return daemon.run()

@@ -94,6 +94,32 @@ class ReceiverSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class HttpSettings:
+    listen: str = _s("", "HOST:PORT where the one-click unsubscribe pages of [network] "
+                         "base_url are served, behind your TLS proxy, e.g. 127.0.0.1:8080 "
+                         "(empty: off)")
+
+    def address(self) -> tuple[str, int] | None:
+        """(host, port) from ``listen``, or None when it is empty (off)."""
+        return split_listen(self.listen) if self.listen else None
+
+
+def split_listen(text: str) -> tuple[str, int]:
+    """``"127.0.0.1:8080"`` -> ``("127.0.0.1", 8080)``; ``"[::1]:8080"`` -> ``("::1", 8080)``.
+
+    Raises ValueError with the reason when *text* is not HOST:PORT.
+    """
+    host, sep, port = text.strip().rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not sep or not host or any(c.isspace() or c in "/[]" for c in host):
+        raise ValueError("expected HOST:PORT, like 127.0.0.1:8080")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("the port must be a number from 1 to 65535")
+    return host, int(port)
+
+
+@dataclass(frozen=True, slots=True)
 class StoreSettings:
     path: str = _s("ftm.db", "the SQLite database file (created with mode 0600)", path=True)
     busy_timeout_ms: int = _s(5000, "how long a writer waits for another", minimum=0)
@@ -160,6 +186,7 @@ SECTIONS: dict[str, type] = {
     "imap": ImapSettings,
     "smtp": SmtpSettings,
     "receiver": ReceiverSettings,
+    "http": HttpSettings,
     "store": StoreSettings,
     "paths": PathsSettings,
     "limits": LimitsSettings,
@@ -213,6 +240,7 @@ class Settings:
     imap: ImapSettings = field(default_factory=ImapSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     receiver: ReceiverSettings = field(default_factory=ReceiverSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     paths: PathsSettings = field(default_factory=PathsSettings)
     limits: LimitsSettings = field(default_factory=LimitsSettings)
@@ -369,6 +397,11 @@ def _check_coherent(s: Settings, where: str) -> None:
     if s.network.base_url and not s.network.base_url.startswith("https://"):
         raise ConfigError(f"{where}: [network] base_url: expected an https:// URL, "
                           f"got {s.network.base_url!r}")
+    try:
+        s.http.address()
+    except ValueError as e:
+        raise ConfigError(f"{s.sources.get('http.listen', where)}: [http] listen: {e}, "
+                          f"got {s.http.listen!r}") from None
 
 
 def find_config(explicit: str | None, environ: Mapping[str, str] | None = None) -> str | None:

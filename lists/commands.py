@@ -28,7 +28,7 @@ class Origin:
     token: str | None = None          # the token found in the To address, if any
     token_action: str | None = None   # "confirm", "unsub", "erase", ...
     reply_to_outbox: int | None = None  # our outbox row this message answers
-    received_via: str = "imap"
+    received_via: str = "imap"       # imap, lmtp, smtp; "web" for a one-click unsubscribe link
     sender: str = ""                  # the From address (email may be someone it is about)
 
 

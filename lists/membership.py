@@ -257,7 +257,8 @@ def _leave(db: sqlite_utils.Database, cmd: Leave, now: datetime, policy: Policy,
     members.update(db, m.id, now, state="left", left_at=now.isoformat())
     members.withdraw_consents(db, m.id, now)
     tokens.revoke(db, m.email)
-    members.audit(db, now, "email", "left", m.id, previous_state=m.state,
+    members.audit(db, now, "web" if origin.received_via == "web" else "email", "left", m.id,
+                  previous_state=m.state,
                   proof=origin.proof or ("token" if origin.token else "from"))
     r.reply(m.email, "member/left", {"name": m.name}, m.name, m.id)
     return Result("member left", member_id=m.id)

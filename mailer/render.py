@@ -13,6 +13,9 @@ body in ``_layout.txt`` / ``_layout.html`` (looked up the same way), which add t
 network's footer: who we are, why the person gets this mail, the unsubscribe link
 and how to reach a person. See ``templates/README.md``.
 
+Web pages (the one-click unsubscribe pages, ``web/NAME.html``) come from the same
+folders, site before built-in, through ``Renderer.page``: HTML only, no mail layout.
+
 Undefined variables are errors (``StrictUndefined``); ``.html`` templates autoescape.
 What people wrote (a bulletin body, a name) only ever arrives as variables: it is
 data, never template source. ``{{ body | markdown }}`` turns Markdown or plain text
@@ -25,9 +28,10 @@ Exceptions::
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -163,11 +167,34 @@ class Renderer:
                     found.add(rel)
         return sorted(found)
 
+    @contextlib.contextmanager
+    def _errors(self, name: str, hub: str | None) -> Iterator[None]:
+        """Jinja2's errors as one ``TemplateError`` that names the template."""
+        try:
+            yield
+        except jinja2.TemplateNotFound as e:
+            raise TemplateError(f"no template {e.name} (looked in "
+                                f"{', '.join(str(p) for p in self.folders(hub))})") from e
+        except jinja2.UndefinedError as e:
+            raise TemplateError(f"template {name}: {e.message}") from e
+        except jinja2.TemplateSyntaxError as e:
+            raise TemplateError(f"template {e.name or name} line {e.lineno}: {e.message}") from e
+
+    def page(self, name: str, variables: Mapping[str, Any]) -> str:
+        """A web page: ``NAME.html`` alone, autoescaped, looked up site then built-in.
+
+        No subject line and no mail layout: a page template extends its own
+        (``web/_page.html``). What a page shows must not depend on the hub.
+        """
+        name = template_name(name)
+        with self._errors(name, None):
+            return self.env(None).get_template(name + ".html").render(variables)
+
     def render(self, name: str, variables: Mapping[str, Any], hub: str | None = None) -> Rendered:
         """Render *name* (``.txt`` and, if present, ``.html``) inside the layout."""
         env = self.env(hub)
         name = template_name(name)
-        try:
+        with self._errors(name, hub):
             subject_t, body_t = self._text_pair(env, name, hub)
             try:
                 html_t: jinja2.Template | None = env.get_template(name + ".html")
@@ -183,13 +210,6 @@ class Renderer:
                 inner = Markup(html_t.render(variables))  # noqa: S704 - rendered with autoescape
                 html = env.get_template(LAYOUT_HTML).render(variables, body=inner,
                                                             subject=subject)
-        except jinja2.TemplateNotFound as e:
-            raise TemplateError(f"no template {e.name} (looked in "
-                                f"{', '.join(str(p) for p in self.folders(hub))})") from e
-        except jinja2.UndefinedError as e:
-            raise TemplateError(f"template {name}: {e.message}") from e
-        except jinja2.TemplateSyntaxError as e:
-            raise TemplateError(f"template {e.name or name} line {e.lineno}: {e.message}") from e
         return Rendered(subject=subject, text=text, html=html)
 
 

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -249,3 +250,75 @@ def test_missing_imap_secret_is_one_line(tmp_path: Path, auth: str, variable: st
     s = load(write_config(tmp_path, None), environ={"FTM_IMAP_AUTH": auth})
     with pytest.raises(ConfigError, match=variable):
         watch_config(s)
+
+
+def with_http(config: Path, port: int) -> Path:
+    with open(config, "a") as fh:
+        fh.write(f'[http]\nlisten = "127.0.0.1:{port}"\n')
+    return config
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def test_the_daemon_runs_the_web_endpoint_only_when_configured(tmp_path: Path) -> None:
+    # [http] listen empty: no http task; set: an http task beside the scheduler
+    from ftm.app import App
+    from ftm.daemon import assemble
+
+    off = App(str(write_config(tmp_path, None)))
+    assert [t.name for t in assemble(off, None).tasks] == ["scheduler"]
+    on = App(str(with_http(write_config(tmp_path, None), free_port())))
+    assert [t.name for t in assemble(on, None).tasks] == ["http", "scheduler"]
+
+
+def test_ftm_run_answers_one_click_unsubscribe(tmp_path: Path) -> None:
+    # `ftm run` with [http] listen: /healthz answers, the RFC 8058 POST makes the member
+    # leave, SIGTERM stops it cleanly, and the token is nowhere in its log
+    from ftm.app import App
+    from lists import members
+    from tests.test_web import active_member
+
+    port = free_port()
+    config = with_http(write_config(tmp_path, None), port)
+    app = App(str(config))
+    member_id, token = active_member(app, "ann@example.org")
+    log = tmp_path / "daemon.log"
+    with open(log, "ab") as out:
+        p = subprocess.Popen([*FTM, "--config", str(config), "run"], env=env_for(None),
+                             stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert wait_until(lambda: healthy(port), timeout=30), log.read_text()[-2000:]
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/unsubscribe?token={token}",
+                                     data=b"List-Unsubscribe=One-Click")
+        with urllib.request.urlopen(req, timeout=10) as r:  # noqa: S310 - loopback
+            assert r.status == 200
+        assert members.get(app.db(), member_id).state == "left"  # type: ignore[union-attr]
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=30) == 0, log.read_text()[-2000:]
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        app.close()
+    text = log.read_text()
+    assert f"one-click unsubscribe on http://127.0.0.1:{port}/unsubscribe" in text
+    assert 'outcome="member left"' in text
+    assert token not in text
+
+
+def test_ftm_run_with_the_port_taken_says_so(tmp_path: Path) -> None:
+    # [http] listen on a port someone else holds: one line naming it, no traceback
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        config = with_http(write_config(tmp_path, None), port)
+        r = run_ftm("--config", str(config), "run", env=env_for(None))
+    assert r.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr

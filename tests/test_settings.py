@@ -53,6 +53,9 @@ def test_environment_wins_over_file(tmp_path: Path) -> None:
     ("[smtp]\ndaily_quota = 0\n", "daily_quota"),
     ("[nonsense]\nx = 1\n", "nonsense"),
     ("[network]\naddress = \"not-an-address\"\n", "address"),
+    ("[http]\nlisten = \"8080\"\n", "listen"),
+    ("[http]\nlisten = \"127.0.0.1:99999\"\n", "listen"),
+    ("[http]\nlisten = \"127.0.0.1:http\"\n", "listen"),
 ])
 def test_bad_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
     # unknown keys and wrong types fail with one line naming file and key
@@ -62,6 +65,18 @@ def test_bad_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
     msg = str(e.value)
     assert "\n" not in msg
     assert str(p) in msg and key in msg
+
+
+def test_http_listen_from_file_or_environment(tmp_path: Path) -> None:
+    # [http] listen: empty is off; HOST:PORT (IPv6 in brackets); a bad variable is named
+    assert settings.load(None, environ={}).http.address() is None
+    p = write(tmp_path, '[http]\nlisten = "127.0.0.1:8080"\n')
+    assert settings.load(p, environ={}).http.address() == ("127.0.0.1", 8080)
+    s = settings.load(p, environ={"FTM_HTTP_LISTEN": "[::1]:8081"})
+    assert s.http.address() == ("::1", 8081)
+    assert s.sources["http.listen"] == "FTM_HTTP_LISTEN"
+    with pytest.raises(ConfigError, match="FTM_HTTP_LISTEN: \\[http\\] listen"):
+        settings.load(p, environ={"FTM_HTTP_LISTEN": "localhost"})
 
 
 def test_bad_environment_value_names_the_variable() -> None:

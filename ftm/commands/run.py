@@ -9,6 +9,7 @@ import click
 from ftm import daemon
 from ftm.app import App, setup_logging
 from inbox.watch import WatchError
+from inbox.web import WebError
 
 
 @click.command()
@@ -17,6 +18,9 @@ from inbox.watch import WatchError
 @click.pass_obj
 def run(app: App, once: bool) -> None:
     """Run ftm: watch the inbox, receive mail, send what is queued, run periodic jobs.
+
+    With [http] listen set it also answers the one-click unsubscribe links of
+    [network] base_url (behind your TLS proxy).
 
     Stays in the foreground and logs one line per message (Message-ID, intent,
     outcome) to stderr, which journald keeps when it runs as the ftm.service unit.
@@ -30,7 +34,7 @@ def run(app: App, once: bool) -> None:
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     try:
         code = daemon.run(app, once=once)
-    except (daemon.DaemonError, WatchError) as e:
+    except (daemon.DaemonError, WatchError, WebError) as e:
         raise click.ClickException(str(e)) from None
     if code:
         raise SystemExit(code)
