@@ -24,11 +24,11 @@ ANALYZE = shutil.which("systemd-analyze")
 needs_analyze = pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not installed")
 
 
-def unit_for_this_machine(tmp_path: Path) -> Path:
-    """The shipped unit with ExecStart pointing at this checkout's ftm (verify needs it)."""
+def unit_for_this_machine(tmp_path: Path, unit: Path = UNIT) -> Path:
+    """A shipped unit with ExecStart pointing at this checkout's ftm (verify needs it)."""
     assert Path(FTM).exists(), FTM
-    copy = tmp_path / "ftm.service"
-    copy.write_text(UNIT.read_text().replace(INSTALLED_FTM, FTM))
+    copy = tmp_path / unit.name
+    copy.write_text(unit.read_text().replace(INSTALLED_FTM, FTM))
     return copy
 
 
@@ -37,9 +37,14 @@ def directives(text: str) -> list[tuple[str, str]]:
             if line and not line.startswith(("#", "[")) and "=" in line]
 
 
-def test_every_directive_says_why() -> None:
+UNITS = sorted((ROOT / "systemd").glob("ftm*.*"))
+BACKUP = ROOT / "systemd" / "ftm-backup.service"
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=[u.name for u in UNITS])
+def test_every_directive_says_why(unit: Path) -> None:
     # each directive (or run of directives) sits under a comment explaining it
-    lines = UNIT.read_text().splitlines()
+    lines = unit.read_text().splitlines()
     bare = []
     for i, line in enumerate(lines):
         if not line or line.startswith(("#", "[")):
@@ -58,6 +63,47 @@ def test_unit_verifies_without_a_word(tmp_path: Path) -> None:
     r = subprocess.run([str(ANALYZE), "verify", "--man=no", str(unit_for_this_machine(tmp_path))],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout == "" and r.stderr == "", r.stdout + r.stderr
+
+
+@needs_analyze
+def test_backup_units_verify_and_rate_ok(tmp_path: Path) -> None:
+    # the timer and its service verify without a word; the service rates OK too
+    service = unit_for_this_machine(tmp_path, BACKUP)
+    timer = unit_for_this_machine(tmp_path, BACKUP.with_suffix(".timer"))
+    r = subprocess.run([str(ANALYZE), "verify", "--man=no", str(service), str(timer)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout == "" and r.stderr == "", r.stdout + r.stderr
+    r = subprocess.run([str(ANALYZE), "security", "--offline=true", "--threshold=30",
+                        str(service)], capture_output=True, text=True, timeout=60)
+    m = re.search(r"Overall exposure level for ftm-backup.service: (\d+\.\d+)", r.stdout)
+    assert m and float(m.group(1)) <= 3.0, r.stdout + r.stderr
+
+
+def test_the_backup_units_command_line_runs(tmp_path: Path) -> None:
+    # ExecStart with the unit's environment and umask: a dated private copy in the state
+    # directory's backups folder, beside the store the daemon's unit made
+    etc, state = tmp_path / "etc", tmp_path / "var-lib"
+    (etc / "ftm").mkdir(parents=True)
+    (state / "ftm").mkdir(parents=True)
+    (etc / "ftm" / "ftm.toml").write_text(
+        '[network]\naddress = "network@forthemany.test"\n[imap]\nenabled = false\n')
+    (etc / "ftm" / "principles.md").write_text(
+        (resources.files("lists") / "data" / "principles.md").read_text())
+    settings = dict(directives(BACKUP.read_text()))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FTM_")}
+    for k, v in directives(BACKUP.read_text()):
+        if k == "Environment":
+            name, value = v.split("=", 1)
+            env[name] = value.replace("%E", str(etc)).replace("%S", str(state))
+    umask = int(settings["UMask"], 8)
+    command = settings["ExecStart"].replace("%S", str(state)).replace(INSTALLED_FTM, FTM)
+    for _ in range(2):
+        r = subprocess.run(shlex.split(command), env=env, capture_output=True, text=True,
+                           timeout=60, preexec_fn=lambda: os.umask(umask))
+        assert r.returncode == 0 and "integrity ok" in r.stdout, r.stdout + r.stderr
+        time.sleep(1.05)   # the copies are named by the second
+    copies = list((state / "ftm" / "backups").glob("ftm-*.db"))
+    assert len(copies) == 2 and all(c.stat().st_mode & 0o077 == 0 for c in copies)
 
 
 @needs_analyze
