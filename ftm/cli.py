@@ -25,6 +25,7 @@ from ftm.commands import outbox as outbox_cmd
 from ftm.commands import review as review_cmd
 from ftm.commands import run as run_cmd
 from ftm.commands import send as send_cmd
+from ftm.commands import status as status_cmd
 from ftm.settings import ConfigError
 from lists.store import StoreBusy, StoreError
 
@@ -62,6 +63,7 @@ COMMANDS: list[click.Command] = [
     hublists_cmd.events_group,
     hublists_cmd.posts_group,
     hublists_cmd.bulletins_group,
+    status_cmd.status,
     run_cmd.run,
     demo_cmd.demo,
     deliver_cmd.deliver,
