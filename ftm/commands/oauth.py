@@ -1,4 +1,4 @@
-"""``ftm oauth``: get the refresh token for Gmail's XOAUTH2 once."""
+"""``ftm oauth``: get the refresh token for Gmail's XOAUTH2 once, and check it works."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ from pathlib import Path
 import click
 
 from ftm import consent as consent_mod
+from ftm import logins
 from ftm.app import App
 from ftm.consent import ConsentError
-from ftm.oauth import OAuthClient, OAuthError
+from ftm.credentials import SECRETS
+from ftm.oauth import OAuthClient, OAuthError, TokenSource
 
 
 @click.group("oauth")
 def oauth_group() -> None:
-    """Gmail with OAuth (XOAUTH2): the one-time consent that gives the refresh token.
+    """Gmail with OAuth (XOAUTH2): the one-time consent, and a check of the tokens.
 
-    It needs the client id and secret of a "Desktop app" OAuth client made in the
-    Google Cloud console.
+    See the README, "Gmail with OAuth", for the Google Cloud console steps that give
+    the client id and secret these commands use.
     """
 
 
@@ -83,3 +85,37 @@ def consent(app: App, user: str | None, outs: tuple[Path, ...], port: int,
         consent_mod.write_secret(out, token)
         click.echo(f"wrote    {out} (mode 0600)")
     click.echo("Done. Restart ftm (systemctl restart ftm) for it to use the new token.")
+
+
+@oauth_group.command()
+@click.pass_obj
+def check(app: App) -> None:
+    """Fetch an access token for each XOAUTH2 login now: does the refresh token work?
+
+    Exits 1 with the reason (a revoked refresh token, a wrong client) when one fails.
+    """
+    s = app.settings
+    failed = False
+    checked = 0
+    for protocol, auth in (("imap", s.imap.auth), ("smtp", s.smtp.auth)):
+        if auth != "xoauth2":
+            continue
+        checked += 1
+        try:
+            tokens = logins.oauth_tokens(s, protocol, app.oauth_tokens)  # type: ignore[arg-type]
+            tokens.token()
+        except OAuthError as e:
+            failed = True
+            click.echo(f"{protocol}: {e}")
+            continue
+        if isinstance(tokens, TokenSource):
+            click.echo(f"{protocol}: OK, {tokens.client.who} gave an access token for the "
+                       "refresh token")
+        else:
+            click.echo(f"{protocol}: an access token is set by hand "
+                       f"({SECRETS[f'{protocol}_oauth_token'].env}); it is used as it is "
+                       "and expires within the hour")
+    if not checked:
+        click.echo("neither [imap] auth nor [smtp] auth is xoauth2: nothing to check")
+    if failed:
+        sys.exit(1)
