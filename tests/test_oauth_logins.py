@@ -343,3 +343,29 @@ def test_oauth_check_names_what_is_missing(token_endpoint: TokenEndpoint) -> Non
     r = ftm({"FTM_IMAP_AUTH": "xoauth2"}, "oauth", "check")
     assert r.returncode == 2
     assert "FTM_IMAP_OAUTH_REFRESH_TOKEN" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_ftm_run_once_with_gmail_oauth_on_both_sides(
+        imap_server: ImapAccount, token_endpoint: TokenEndpoint, tmp_path: Path) -> None:
+    # the real daemon: a signup read over IMAP and its confirmation sent over SMTP, both
+    # logged in with XOAUTH2 from one refresh token: one request to the endpoint, and
+    # no secret in the daemon's log
+    from tests.test_daemon import env_for, run_ftm, write_config
+
+    token_endpoint.queue = [imap_server.password]   # Dovecot takes the password as token
+    sink = OAuthSink(lambda t: t == imap_server.password)
+    config = write_config(tmp_path, imap_server, auth="xoauth2")
+    imap_server.append(b"From: Ann <ann@example.org>\r\nTo: network@forthemany.test\r\n"
+                       b"Subject: join\r\nMessage-ID: <o1@example.org>\r\n\r\n"
+                       b"Please sign me up, my postcode is L8 1AB.\r\n\r\nAnn\r\n")
+    with running_smtp(handler=sink, auth_required=True, auth_require_tls=False) as server:
+        env = env_for(None, **oauth_env(token_endpoint), FTM_SMTP_PORT=str(server.port),
+                      FTM_SMTP_USERNAME="network@forthemany.test")
+        r = run_ftm("--config", str(config), "run", "--once", env=env)
+        assert r.returncode == 0, r.stderr[-2000:]
+        (sent,) = server.sent_messages(expected=1)
+    assert "<o1@example.org> intent=join" in r.stderr
+    assert sent.rcpt_tos == ["ann@example.org"]
+    assert sink.logins == [(imap_server.password, True)]
+    assert len(token_endpoint.requests) == 1
+    assert not any(s in r.stderr for s in secrets_of(token_endpoint))
