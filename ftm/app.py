@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ftm import settings as settings_mod
+from ftm.oauth import TokenSources
 from ftm.settings import ConfigError, Settings
 from lists import migrations
 from lists.store import StoreError, open_db
@@ -26,6 +27,8 @@ class App:
     config_path: str | None = None
     _settings: Settings | None = field(default=None, repr=False)
     _db: sqlite_utils.Database | None = field(default=None, repr=False)
+    # XOAUTH2 access tokens, one source per refresh token, shared by IMAP and SMTP
+    oauth_tokens: TokenSources = field(default_factory=TokenSources, repr=False)
 
     @property
     def settings(self) -> Settings:

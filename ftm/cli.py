@@ -20,6 +20,7 @@ from ftm.commands import demo as demo_cmd
 from ftm.commands import hublists as hublists_cmd
 from ftm.commands import hubs as hubs_cmd
 from ftm.commands import members as members_cmd
+from ftm.commands import oauth as oauth_cmd
 from ftm.commands import officers as officers_cmd
 from ftm.commands import outbox as outbox_cmd
 from ftm.commands import review as review_cmd
@@ -68,6 +69,7 @@ COMMANDS: list[click.Command] = [
     demo_cmd.demo,
     deliver_cmd.deliver,
     outbox_cmd.outbox,
+    oauth_cmd.oauth_group,
     send_cmd.send,
     classify_cmd.classify,
 ]

@@ -28,10 +28,12 @@ from urllib.parse import urlsplit
 
 from ftm.app import App
 from ftm.jobs import build_jobs
+from ftm.logins import imap_login
 from ftm.mailing import identity
+from ftm.oauth import TokenSources
 from ftm.scheduler import Job, Scheduler
 from ftm.sdnotify import Notifier
-from ftm.settings import SECRETS, ConfigError, Settings
+from ftm.settings import Settings
 from ftm.wiring import policy, processing
 from inbox.oneclick import unsubscriber
 from inbox.outcome import Outcome, Processor
@@ -76,16 +78,16 @@ def serialized(processor: Processor) -> Processor:
     return process
 
 
-def watch_config(s: Settings) -> WatchConfig:
-    """The watcher's settings from ``[imap]`` and ``[limits]``; the secret stays a callable."""
-    name = "imap_oauth_token" if s.imap.auth == "xoauth2" else "imap_password"
-    if not s.secret(name):
-        info = SECRETS[name]
-        raise ConfigError(f"[imap] enabled = true but no {info.help} is set: set {info.env} "
-                          f"or the systemd credential {info.credential}")
+def watch_config(s: Settings, tokens: TokenSources | None = None) -> WatchConfig:
+    """The watcher's settings from ``[imap]`` and ``[limits]``; the secret stays a callable.
+
+    With XOAUTH2 and a refresh token the access token comes from *tokens* (the
+    process's shared sources, so the SMTP side can use the same one).
+    """
+    credential, refused = imap_login(s, tokens if tokens is not None else TokenSources())
     return WatchConfig(
         host=s.imap.host, port=s.imap.port, username=s.imap.username,
-        credential=lambda: s.secret(name), security=s.imap.security, auth=s.imap.auth,
+        credential=credential, refused=refused, security=s.imap.security, auth=s.imap.auth,
         mailbox=s.imap.mailbox, folder_prefix=s.imap.folder_prefix, idle=s.imap.idle,
         poll_seconds=float(s.imap.poll_seconds), batch_size=s.imap.batch_size,
         max_message_bytes=s.limits.max_message_bytes)
@@ -240,7 +242,7 @@ def assemble(app: App, processor: Processor | None,
         raise DaemonError("an inbound path is enabled but no processor was given")
     if s.imap.enabled and processor is not None:
         db = open_db(s.store.path, s.store.busy_timeout_ms)
-        tasks.append(Task("imap", Watcher(watch_config(s), db, processor)))
+        tasks.append(Task("imap", Watcher(watch_config(s, app.oauth_tokens), db, processor)))
     if s.receiver.enabled and processor is not None:
         tasks.append(Task("receiver", Receiver(receiver_config(s), processor)))
     if s.http.listen:

@@ -47,7 +47,7 @@ def build_jobs(app: App, db: sqlite_utils.Database,
     """
     s = app.settings
     rules = policy(app)
-    relay = relay_config(s)
+    relay = relay_config(s, app.oauth_tokens)   # shares its OAuth tokens with the watcher
     mail = composer(app)
     deliverer = OutboxDeliverer(db, relay, mail)
     stopping = stop.is_set if stop is not None else (lambda: False)

@@ -6,6 +6,8 @@ import socket
 from collections.abc import Callable
 
 from ftm.app import App
+from ftm.logins import RelayTokens, oauth_tokens
+from ftm.oauth import TokenSources
 from ftm.settings import ConfigError, Settings
 from mailer.bulk import BulkSender
 from mailer.compose import Composer
@@ -15,20 +17,25 @@ from mailer.dkim import DkimError, Signer
 from mailer.render import Renderer
 
 
-def relay_config(s: Settings) -> RelayConfig:
-    """The relay as the mailer sees it; secrets read here, kept out of reprs and logs."""
+def relay_config(s: Settings, tokens: TokenSources | None = None) -> RelayConfig:
+    """The relay as the mailer sees it; secrets read here, kept out of reprs and logs.
+
+    With XOAUTH2 the access token is asked for at each login: refreshed through
+    *tokens* (the process's shared sources) when a refresh token is set.
+    """
     smtp = s.smtp
     if smtp.username and smtp.auth == "password" and not s.secret("smtp_password"):
         raise ConfigError("[smtp] username is set but there is no password: set "
                           "FTM_SMTP_PASSWORD or the smtp-password credential")
-    if smtp.auth == "xoauth2" and not s.secret("smtp_oauth_token"):
-        raise ConfigError("[smtp] auth = xoauth2 needs FTM_SMTP_OAUTH_TOKEN or the "
-                          "smtp-oauth-token credential")
+    oauth = None
+    if smtp.auth == "xoauth2":
+        oauth = RelayTokens(oauth_tokens(s, "smtp",
+                                         tokens if tokens is not None else TokenSources()))
     return RelayConfig(
         host=smtp.host, port=smtp.port, security=smtp.security,  # type: ignore[arg-type]
         username=smtp.username, password=s.secret("smtp_password"),
         auth=smtp.auth,  # type: ignore[arg-type]
-        oauth_token=s.secret("smtp_oauth_token"), rate=smtp.rate,
+        oauth=oauth, rate=smtp.rate,
         concurrency=smtp.concurrency, daily_quota=smtp.daily_quota, verp=smtp.verp,
         timeout=smtp.timeout, helo=socket.gethostname() or "localhost")
 
@@ -61,10 +68,10 @@ def composer(app: App) -> Composer:
 
 
 def outbox_deliverer(app: App) -> OutboxDeliverer:
-    return OutboxDeliverer(app.db(), relay_config(app.settings), composer(app))
+    return OutboxDeliverer(app.db(), relay_config(app.settings, app.oauth_tokens), composer(app))
 
 
 def bulk_sender(app: App, send_id: int,
                 progress: Callable[[RunReport], None] | None = None) -> BulkSender:
-    return BulkSender(app.db(), relay_config(app.settings), composer(app), send_id,
-                      progress=progress)
+    return BulkSender(app.db(), relay_config(app.settings, app.oauth_tokens), composer(app),
+                      send_id, progress=progress)

@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ftm.credentials import SECRETS, read_secret
+from ftm.oauth import TOKEN_URL, token_url_problem
 
 
 class ConfigError(Exception):
@@ -62,7 +63,9 @@ class ImapSettings:
     port: int = _s(993, "IMAP port (993 for implicit TLS, 143 for STARTTLS)", minimum=1)
     security: str = _s("tls", "transport security", choices=("tls", "starttls", "none"))
     username: str = _s("", "IMAP login (password: FTM_IMAP_PASSWORD)")
-    auth: str = _s("password", "login method", choices=("password", "xoauth2"))
+    auth: str = _s("password", "login method (xoauth2: Gmail with OAuth, a refresh token "
+                               "in FTM_IMAP_OAUTH_REFRESH_TOKEN)",
+                   choices=("password", "xoauth2"))
     mailbox: str = _s("INBOX", "the folder new mail arrives in")
     folder_prefix: str = _s("ftm", "processed mail is moved under this folder")
     idle: bool = _s(True, "use IMAP IDLE where the server offers it")
@@ -76,13 +79,21 @@ class SmtpSettings:
     port: int = _s(587, "relay port (587 STARTTLS, 465 implicit TLS, 25 plain)", minimum=1)
     security: str = _s("starttls", "transport security", choices=("tls", "starttls", "none"))
     username: str = _s("", "SMTP login (password: FTM_SMTP_PASSWORD); empty: no AUTH")
-    auth: str = _s("password", "login method", choices=("password", "xoauth2"))
+    auth: str = _s("password", "login method (xoauth2: Gmail with OAuth, a refresh token "
+                               "in FTM_SMTP_OAUTH_REFRESH_TOKEN)",
+                   choices=("password", "xoauth2"))
     rate: float = _s(2.0, "most messages per second to this relay", minimum=0.001)
     concurrency: int = _s(2, "parallel connections to this relay", minimum=1)
     daily_quota: int = _s(500, "most messages in any 24 hours (Gmail: 500 to 2000)",
                           minimum=1)
     verp: bool = _s(False, "per-recipient envelope sender (network+bounce-ID@...)")
     timeout: float = _s(30.0, "seconds before a silent relay counts as failed", minimum=1)
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthSettings:
+    token_url: str = _s(TOKEN_URL, "where ftm trades a refresh token for access tokens "
+                                   "(auth = xoauth2); https only")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +196,7 @@ SECTIONS: dict[str, type] = {
     "network": NetworkSettings,
     "imap": ImapSettings,
     "smtp": SmtpSettings,
+    "oauth": OAuthSettings,
     "receiver": ReceiverSettings,
     "http": HttpSettings,
     "store": StoreSettings,
@@ -239,6 +251,7 @@ class Settings:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     imap: ImapSettings = field(default_factory=ImapSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    oauth: OAuthSettings = field(default_factory=OAuthSettings)
     receiver: ReceiverSettings = field(default_factory=ReceiverSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
@@ -394,6 +407,9 @@ def _check_coherent(s: Settings, where: str) -> None:
     except (ValueError, ZoneInfoNotFoundError):
         raise ConfigError(f"{where}: [network] timezone: {s.network.timezone!r} is not a time "
                           "zone (like Europe/London)") from None
+    problem = token_url_problem(s.oauth.token_url)
+    if problem:
+        raise ConfigError(f"{where}: [oauth] token_url: {problem}")
     if s.network.base_url and not s.network.base_url.startswith("https://"):
         raise ConfigError(f"{where}: [network] base_url: expected an https:// URL, "
                           f"got {s.network.base_url!r}")

@@ -65,15 +65,18 @@ class WatchConfig:
     """Where the shared inbox is and how to read it; ftm builds it from ``[imap]``.
 
     ``credential`` returns the password (``auth="password"``) or the OAuth2 access
-    token (``auth="xoauth2"``); it is called at each login, so a token refreshed
-    outside ftm is picked up on the next reconnect. ``use_move=False`` files by COPY
-    + delete even where the server offers MOVE.
+    token (``auth="xoauth2"``); it is called at each login (it may fetch a fresh token,
+    and raises ``WatchError`` or ``LoginFailed`` when none can be had). ``refused`` is
+    told which token the server refused: an XOAUTH2 login is then tried once more
+    with a fresh one when ``credential`` has one. ``use_move=False`` files by COPY +
+    delete even where the server offers MOVE.
     """
 
     host: str
     port: int
     username: str
     credential: Callable[[], str | None] = field(repr=False)
+    refused: Callable[[str], None] | None = field(default=None, repr=False)
     security: str = "tls"  # tls | starttls | none
     auth: str = "password"  # password | xoauth2
     mailbox: str = "INBOX"
@@ -133,18 +136,37 @@ class Watcher:
         return client
 
     def _login(self, client: IMAPClient) -> None:
+        """Log in; an XOAUTH2 token the server refuses is invalidated and, when a fresh
+        one is to be had, the login is tried once more on the same connection."""
         cfg = self.config
         secret = cfg.credential()
         if not secret:
             what = "OAuth token" if cfg.auth == "xoauth2" else "password"
             raise LoginFailed(f"IMAP {cfg.account}: no {what} is set")
         try:
-            if cfg.auth == "xoauth2":
-                client.oauth2_login(cfg.username, secret)
-            else:
-                client.login(cfg.username, secret)
+            self._authenticate(client, secret)
+            return
         except LoginError as e:
-            raise LoginFailed(f"IMAP {cfg.account}: login refused: {e}") from None
+            refusal = e
+        if cfg.auth == "xoauth2" and cfg.refused is not None:
+            cfg.refused(secret)
+            fresh = cfg.credential()
+            if fresh and fresh != secret:
+                log.info("IMAP %s: the access token was refused; trying a fresh one",
+                         cfg.account)
+                try:
+                    self._authenticate(client, fresh)
+                    return
+                except LoginError as e:
+                    refusal = e
+                    cfg.refused(fresh)
+        raise LoginFailed(f"IMAP {cfg.account}: login refused: {refusal}") from None
+
+    def _authenticate(self, client: IMAPClient, secret: str) -> None:
+        if self.config.auth == "xoauth2":
+            client.oauth2_login(self.config.username, secret)
+        else:
+            client.login(self.config.username, secret)
 
     def _ensure_folders(self, client: IMAPClient) -> dict[str, str]:
         """``{"processed": "ftm/processed", ...}`` in the server's naming; created if missing."""
@@ -187,7 +209,7 @@ class Watcher:
         """Map imapclient and socket errors to WatchError, dropping the broken connection."""
         try:
             yield
-        except LoginFailed:
+        except WatchError:  # a refused login, or no token to be had: start afresh
             self._drop()
             raise
         except (IMAPClientError, OSError) as e:  # OSError covers socket, TLS and timeouts

@@ -4,9 +4,35 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 Security = Literal["tls", "starttls", "none"]
+
+
+class AccessTokens(Protocol):
+    """Where an XOAUTH2 login gets its access token; asked at every login.
+
+    ``token()`` may block briefly to fetch a fresh token, and raises an
+    ``mailer.smtp.SmtpError`` when none can be had (ftm maps its OAuth errors so).
+    ``invalidate(token)`` tells it the relay refused *token*.
+    """
+
+    def token(self) -> str | None: ...
+
+    def invalidate(self, token: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FixedToken:
+    """One access token, used as it is (it is never refreshed)."""
+
+    value: str = field(repr=False)
+
+    def token(self) -> str | None:
+        return self.value
+
+    def invalidate(self, token: str) -> None:
+        """A fixed token cannot be replaced: nothing to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +45,7 @@ class RelayConfig:
     username: str = ""
     password: str | None = field(default=None, repr=False)
     auth: Literal["password", "xoauth2"] = "password"
-    oauth_token: str | None = field(default=None, repr=False)
+    oauth: AccessTokens | None = field(default=None, repr=False, compare=False)
     rate: float = 2.0              # messages per second
     concurrency: int = 2           # parallel connections
     daily_quota: int = 500         # messages in any rolling 24 hours

@@ -193,11 +193,7 @@ class SmtpClient:
         offered = self.extensions.get("auth", "").upper().split()
         user = self.cfg.username
         if self.cfg.auth == "xoauth2":
-            token = self.cfg.oauth_token or ""
-            blob = base64.b64encode(f"user={user}\x01auth=Bearer {token}\x01\x01".encode())
-            reply = await self.command(b"AUTH XOAUTH2 " + blob + b"\r\n")
-            if reply.code == 334:  # the error details come as a challenge; answer empty
-                reply = await self.command(b"\r\n")
+            reply = await self._xoauth2(user)
         elif "PLAIN" in offered or not offered:
             blob = base64.b64encode(f"\0{user}\0{self.cfg.password or ''}".encode())
             reply = await self.command(b"AUTH PLAIN " + blob + b"\r\n")
@@ -218,6 +214,41 @@ class SmtpClient:
         if reply.code >= 500:
             raise SmtpAuthFailed(f"{self.cfg.host} refused the login for {user}: {reply}", reply)
         raise SmtpTemporary(f"{self.cfg.host} could not log in {user}: {reply}", reply)
+
+    async def _xoauth2(self, user: str) -> Reply:
+        """AUTH XOAUTH2 with the current access token; when the relay refuses it as if it
+        had expired, the token is invalidated and the login tried once with a fresh one."""
+        token = await self._access_token()
+        reply = await self._auth_xoauth2(user, token)
+        tokens = self.cfg.oauth
+        if tokens is None or not _maybe_stale(reply):
+            return reply
+        tokens.invalidate(token)
+        fresh = await self._access_token()
+        if fresh == token:
+            return reply        # nothing fresher to offer (a fixed token, or a new one)
+        log.info("relay %s: the access token for %s was refused; trying a fresh one",
+                 self.cfg.host, user)
+        reply = await self._auth_xoauth2(user, fresh)
+        if _maybe_stale(reply):
+            tokens.invalidate(fresh)
+        return reply
+
+    async def _access_token(self) -> str:
+        """The token to log in with, asked for in a thread (a refresh is an HTTP request)."""
+        tokens = self.cfg.oauth
+        token = await asyncio.to_thread(tokens.token) if tokens is not None else None
+        if not token:
+            raise SmtpAuthFailed(f"no OAuth access token for {self.cfg.username} on "
+                                 f"{self.cfg.host}")
+        return token
+
+    async def _auth_xoauth2(self, user: str, token: str) -> Reply:
+        blob = base64.b64encode(f"user={user}\x01auth=Bearer {token}\x01\x01".encode())
+        reply = await self.command(b"AUTH XOAUTH2 " + blob + b"\r\n")
+        if reply.code == 334:  # the error details come as a challenge; answer empty
+            reply = await self.command(b"\r\n")
+        return reply
 
     # -- replies -------------------------------------------------------------------
     async def read_reply(self) -> Reply:
@@ -395,6 +426,12 @@ def _stopping(on_result: OnResult) -> OnResult:
         except SmtpError as e:
             raise _Stop(e) from e
     return wrapped
+
+
+def _maybe_stale(reply: Reply) -> bool:
+    """A login answer that may mean an expired access token: 535, or a 454 that is not
+    the relay asking us to slow down."""
+    return reply.code == 535 or (reply.code == 454 and not _THROTTLE.search(reply.text))
 
 
 def _session_error(what: str, reply: Reply) -> SmtpError:

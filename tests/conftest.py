@@ -11,7 +11,7 @@ import sqlite_utils
 from ftm.app import App
 from lists import migrations
 from lists.store import open_db
-from tests.servers import Dovecot, ImapAccount, SmtpServer
+from tests.servers import Dovecot, ImapAccount, SmtpServer, TokenEndpoint
 
 
 @pytest.fixture
@@ -56,6 +56,14 @@ def smtp_server() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def token_endpoint() -> Iterator[TokenEndpoint]:
+    """A fake OAuth2 token endpoint (Google's /token) on loopback, counting its requests."""
+    endpoint = TokenEndpoint().start()
+    yield endpoint
+    endpoint.stop()
 
 
 def write_deployment(folder: Path, **sections: dict[str, object]) -> Path:

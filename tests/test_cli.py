@@ -95,6 +95,24 @@ def test_config_show_masks_secrets(tmp_path: Path) -> None:
     assert "rate = 3.0  # FTM_SMTP_RATE" in r.stdout
 
 
+def test_config_show_masks_the_oauth_secrets(tmp_path: Path) -> None:
+    # the OAuth client and refresh tokens are listed as set, never shown
+    creds = tmp_path / "creds"
+    creds.mkdir()
+    (creds / "oauth-client-secret").write_text("GOCSPX-very-secret\n")
+    r = run("config", "show", env={"FTM_IMAP_OAUTH_REFRESH_TOKEN": "1//refresh-value",
+                                   "FTM_OAUTH_CLIENT_ID": "1234.apps.googleusercontent.com",
+                                   "CREDENTIALS_DIRECTORY": str(creds)})
+    assert r.returncode == 0, r.stderr
+    for value in ("1//refresh-value", "GOCSPX-very-secret", "1234.apps"):
+        assert value not in r.stdout
+    assert "imap_oauth_refresh_token: ******** from FTM_IMAP_OAUTH_REFRESH_TOKEN" in r.stdout
+    assert "oauth_client_id: ******** from FTM_OAUTH_CLIENT_ID" in r.stdout
+    assert "oauth_client_secret: ******** from credential oauth-client-secret" in r.stdout
+    assert "smtp_oauth_refresh_token: not set" in r.stdout
+    assert 'token_url = "https://oauth2.googleapis.com/token"  # default' in r.stdout
+
+
 def test_config_help_lists_every_setting() -> None:
     # the settings table drives `ftm config --help`
     from ftm import settings
@@ -102,3 +120,5 @@ def test_config_help_lists_every_setting() -> None:
     out = CliRunner().invoke(cli, ["config", "--help"]).output
     for info in settings.table():
         assert f"[{info.section}] {info.key} =" in out
+    for secret in settings.SECRETS.values():
+        assert f"{secret.env} or credential {secret.credential}:" in out

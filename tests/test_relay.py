@@ -19,12 +19,12 @@ from lists import outbox, relays
 from lists.outbox import OutgoingMail, enqueue
 from lists.store import open_db, transaction
 from mailer.compose import Composer
-from mailer.config import DkimConfig
+from mailer.config import DkimConfig, FixedToken
 from mailer.deliver import OutboxDeliverer
 from mailer.dkim import Signer
 from mailer.render import Renderer
 from tests.mailhelp import START, Clock, identity, parsed, relay
-from tests.servers import SinkHandler, SmtpServer, make_cert
+from tests.servers import OAuthSink, SinkHandler, SmtpServer, make_cert
 
 USERS = {"ftm": "s3cret"}
 
@@ -36,20 +36,6 @@ def authenticator(server: SMTP, session: Any, envelope: Any, mechanism: str,
     if not ok:
         return AuthResult(success=False, handled=False)   # aiosmtpd then answers 535
     return AuthResult(success=True, auth_data=f"{mechanism}:{data.login.decode()}")
-
-
-class OAuthSink(SinkHandler):
-    """The sink, also speaking XOAUTH2 as Gmail does (a bearer token instead of a password)."""
-
-    token = "ya29.good-token"
-
-    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
-        raw = base64.b64decode(args[1]).decode()
-        fields = dict(p.split("=", 1) for p in raw.split("\x01") if "=" in p)
-        if fields.get("auth") == f"Bearer {self.token}":
-            return AuthResult(success=True, auth_data=f"XOAUTH2:{fields['user']}")
-        return AuthResult(success=False, handled=False,
-                          message="535 5.7.8 Username and Password not accepted")
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +63,7 @@ def running() -> Iterator[list[SmtpServer]]:
 
 def start(running: list[SmtpServer], handler: SinkHandler | None = None,
           **kw: Any) -> SmtpServer:
-    server = SmtpServer(**kw)
-    if handler is not None:
-        server.handler = handler
-        server.controller.handler = handler
+    server = SmtpServer(handler, **kw)
     running.append(server.start())
     return server
 
@@ -130,9 +113,10 @@ def test_tls_with_an_untrusted_certificate_sends_nothing(db: sqlite_utils.Databa
 
 def test_xoauth2(db: sqlite_utils.Database, running: list[SmtpServer]) -> None:
     # Gmail's XOAUTH2: user and bearer token in one base64 blob
-    server = start(running, handler=OAuthSink(), auth_required=True, auth_require_tls=False)
+    server = start(running, handler=OAuthSink(lambda token: token == "ya29.good-token"),
+                   auth_required=True, auth_require_tls=False)
     report = send_one(db, server, username="ftm@example.org", auth="xoauth2",
-                      oauth_token="ya29.good-token")
+                      oauth=FixedToken("ya29.good-token"))
     assert report.sent == 1, report
     assert server.sent_messages(expected=1)[0].auth == "XOAUTH2:ftm@example.org"
 

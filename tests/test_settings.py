@@ -93,7 +93,9 @@ def test_broken_toml_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("section, key", [("imap", "password"), ("smtp", "password"),
-                                          ("dkim", "key"), ("smtp", "oauth_token")])
+                                          ("dkim", "key"), ("smtp", "oauth_token"),
+                                          ("imap", "oauth_refresh_token"),
+                                          ("oauth", "client_secret"), ("oauth", "client_id")])
 def test_secrets_are_refused_in_the_file(tmp_path: Path, section: str, key: str) -> None:
     # a password in the TOML is an error that says where secrets go
     p = write(tmp_path, f'[{section}]\n{key} = "hunter2"\n')

@@ -57,6 +57,14 @@ def test_every_directive_says_why(unit: Path) -> None:
     assert bare == [], bare
 
 
+def test_the_unit_loads_every_secret_ftm_reads() -> None:
+    # each secret's systemd credential has its LoadCredential line, and no other name does
+    from ftm.credentials import SECRETS
+
+    loaded = [v for k, v in directives(UNIT.read_text()) if k == "LoadCredential"]
+    assert sorted(loaded) == sorted(s.credential for s in SECRETS.values())
+
+
 @needs_analyze
 def test_unit_verifies_without_a_word(tmp_path: Path) -> None:
     # systemd-analyze verify only warns on bad keys, so any output at all is a failure
