@@ -103,11 +103,13 @@ LEAVE = rules(
      r"|could you|would you|i want to|i'?d like to|i would like to|want to|wish to|need to"
      r"|trying to) unsubscribe\b|^unsubscribe\W*$|^unsubscribe (?:please|pls)\W*$", 0.9,
      "asks to unsubscribe"),
-    (r"\b(?:remove|take|delete|drop|strike) (?:me|us|my (?:name|email|address))"
-     r" (?:off|from) (?:your|the|this|all|any)\b[^.!?]{0,20}\b(?:list|lists|mailing|emails?"
-     r"|distribution|network|membership|group)", 0.9, "asks to be removed from the list"),
-    (r"\b(?:remove|take) me off\b|\bplease remove me\b|\bremove me\b", 0.8,
-     "asks to be removed"),
+    # "would you mind taking me off the list", "can you remove me from these emails"
+    (r"\b(?:remove|removing|take|taking|delete|deleting|drop|dropping|strike|striking)"
+     r" (?:me|us|my (?:name|email|address)) (?:off|from) (?:your|the|this|these|those|all|any)"
+     r"\b[^.!?]{0,20}\b(?:list|lists|mailing|emails?|distribution|network|membership|group)",
+     0.9, "asks to be removed from the list"),
+    (r"\b(?:remove|removing|take|taking) me off\b|\bplease remove me\b|\bremov(?:e|ing) me\b",
+     0.8, "asks to be removed"),
     (r"\bstop (?:emailing|sending|contacting|mailing|spamming|messaging)\b", 0.85,
      "asks us to stop emailing"),
     (r"\b(?:don'?t|do not|never) (?:email|contact|write to|mail) (?:me|us)\b", 0.8,

@@ -295,3 +295,27 @@ def test_a_denied_wish_to_leave_is_no_leave(body: str, want: str | None) -> None
         assert intent == "leave", body
     else:
         assert intent != want, (body, intent)
+
+
+@pytest.mark.parametrize("body", [
+    "Would you mind removing me from the list? I've too much on at the moment. Thanks, Jo",
+    "Could you take me off these emails please, I can't keep up.",
+    "Sorry all - any chance of taking me off the mailing list? Moving on to other things.",
+    "Please remove me from those emails, it's far too many for me.",
+])
+def test_a_digest_reply_asking_off_the_list_is_leave(body: str) -> None:
+    # a polite request to come off the list, replying to a hub digest, is not a hub post
+    got = classify(mail(body + "\n\n> Leeds hub digest\n> 1. Stall on Saturday\n",
+                        subject="Re: [Leeds] Digest, 3 March 2025", to=HUB, reply_to_ours=77),
+                   CTX)
+    assert got.intent == "leave", got.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "Thanks for taking me off the rota last week, I'll be back on it in May.",
+    "Can someone take the rota off the website? It has phone numbers on it.",
+])
+def test_a_hub_post_about_a_rota_is_no_leave(body: str) -> None:
+    # taking someone off a rota is hub business, not leaving the network
+    got = classify(mail(body, subject="Rota", to=HUB), CTX)
+    assert got.intent == "hub_post", got.reasons
