@@ -99,8 +99,10 @@ NOT_COMMIT = rules(
      r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
     (r"\b(?:before|until|till|once|when) (?:i|we) (?:commit|agree|accept|confirm|sign|decide"
      r"|join)\b", 0.8, "wants an answer before committing"),
+    # "I'll commit once you can tell me ...": a promise that waits on an answer
     (r"\b(?:commit|agree|accept|confirm|sign)\w*\b[^.!?]{0,60}\b(?:once|when|after"
-     r"|until|till) (?:i|we|you)(?:'ve|'re| have| are)? (?:know|hear|heard|seen|see|had|got"
+     r"|until|till|as soon as) (?:i|we|you|someone|somebody|anyone)(?:'ve|'re|'ll| have| are"
+     r"| can| could| will| would| do| has)? (?:know|hear|heard|seen|see|had|got"
      r"|get|tell|told|explain|explained|confirm|confirmed|let|answer|answered|send|sent|clarify"
      r"|clarified|reply|replied|respond|responded|find out|found out|understand|read|checked"
      r"|check|looked|look)\b", 0.8, "wants an answer before committing"),

@@ -319,3 +319,17 @@ def test_a_hub_post_about_a_rota_is_no_leave(body: str) -> None:
     # taking someone off a rota is hub business, not leaving the network
     got = classify(mail(body, subject="Rota", to=HUB), CTX)
     assert got.intent == "hub_post", got.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "Keen to join, LS6 1AA. I'll accept the principles once you can tell me what principle 3"
+    " means in practice.",
+    "I'd like to sign up (M14 5RT) and would commit to all twelve as soon as you could confirm"
+    " where the network stands on rent controls.",
+    "Please add me, BS5 6AA. Happy to agree to the principles when someone has explained"
+    " number 8 to me.",
+])
+def test_a_commitment_that_waits_on_an_answer_is_for_a_person(body: str) -> None:
+    # "I'll commit once you can tell me ...": conditional, so a person answers first
+    got = classify(mail(body, subject="Joining"), CTX)
+    assert (got.intent, got.commitment) == ("review", False), got.reasons
