@@ -333,3 +333,27 @@ def test_a_commitment_that_waits_on_an_answer_is_for_a_person(body: str) -> None
     # "I'll commit once you can tell me ...": conditional, so a person answers first
     got = classify(mail(body, subject="Joining"), CTX)
     assert (got.intent, got.commitment) == ("review", False), got.reasons
+
+
+@pytest.mark.parametrize("body, want", [
+    ("Sign me up. I've read the twelve principles and I agree with the lot. NE6 1AA",
+     "join_commit"),
+    ("I'd like to join - went through your 12 points and I'd sign up to every last one. G12 8AA",
+     "join_commit"),
+    ("Count me in. Looked at the principles, I accept the whole lot. CF10 3NB", "join_commit"),
+    ("Please add me, I endorse all twelve of the founding principles. LS6 1AA", "join_commit"),
+    ("Put me down. Agree wi all twelve principles. AB24 1AA", "join_commit"),
+    ("I'd like to join, I agree with the lot of you on housing. LS6 1AA", "join"),
+])
+def test_all_of_them_in_other_words(body: str, want: str) -> None:
+    # "the lot", "every last one", "all twelve of the ...": every principle, in other words
+    got = classify(mail(body, subject="Joining"), CTX)
+    assert (got.intent, got.commitment) == (want, want == "join_commit"), got.reasons
+
+
+def test_an_organisation_endorsing_all_twelve_of_them() -> None:
+    # an organisation that endorses "all twelve of its founding principles" commits
+    got = classify(mail("Our branch committee agreed to affiliate and to endorse all twelve of"
+                        " its founding principles.", subject="Affiliation",
+                        sender="Bradford Unite Community <unite.bradford@example.org>"), CTX)
+    assert (got.intent, got.commitment) == ("org_join", True), got.reasons
