@@ -279,7 +279,10 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     return None
 
 
-# Join reasons that only ask: with a question about who may join, the mail asks for help.
+# Join reasons that only ask: with a question about who may join, what membership involves
+# or costs ("how do I join? do I have to live in a city?"), the mail asks for help.
+_ASKS_ABOUT_JOINING = frozenset({"asks who can join", "asks what membership involves",
+                                 "asks what membership costs"})
 _ASKS_IF_CAN_JOIN = frozenset({"asks whether they can join", "asks how to join",
                                "mentions becoming a member", "subject asks to join"})
 
@@ -320,7 +323,7 @@ def _membership(r: Reading, org_sender: bool = False) -> Decision | None:
             and not r.explicit_commit:
         # "am I already on your list? I filled in a form": asks where they stand
         return Decision("status", round(sc["status"], 3), tuple(why["status"]))
-    if sc["join"] >= 0.6 and not r.explicit_commit and "asks who can join" in why["help"] \
+    if sc["join"] >= 0.6 and not r.explicit_commit and set(why["help"]) & _ASKS_ABOUT_JOINING \
             and set(why["join"]) <= _ASKS_IF_CAN_JOIN:
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if sc["join"] >= 0.6 or r.explicit_commit:

@@ -289,7 +289,8 @@ HELP = rules(
      r"|sign up|become (?:a )?members?)\b[^.!?]{0,20}\b(?:if|while|whilst|when|even though"
      r"|though|as|despite|without)\b|\b(?:allowed|eligible) to (?:join|be (?:a )?member|become"
      r" (?:a )?member)\b|\bdo (?:i|you|we|members|people) (?:have|need) to (?:be|live|have)\b"
-     r"[^.!?]{0,30}\bto (?:join|be (?:a )?member|become)|\bwho (?:can|is allowed to|may)"
+     r"[^.!?]{0,30}\bto (?:join|be (?:a )?member|become)|\bdo (?:i|you|we|members|people)"
+     r" (?:have|need) to (?:be|live|reside|have)\b[^.!?]{0,40}\?|\bwho (?:can|is allowed to|may)"
      r" (?:join|be a member|become a member)\b|\bis there an? (?:age limit|minimum age)\b",
      0.75, "asks who can join"),
     (r"\b(?:is there|are there|do you charge|do (?:i|we|members) pay|is there any) (?:a |an |any )?"
@@ -317,6 +318,21 @@ HELP = rules(
      r"|\bwhat happens (?:to|with) my (?:data|details|information|e-?mail|address)\b"
      r"|\bwho (?:sees|can see|has access to|gets) (?:my|them|it|members'?)\b", 0.65,
      "asks how the network works"),
+    # "how do hubs decide which events to run?", "is it up to the organisers?"
+    (r"\bhow (?:do|does|are|is|did|would) (?:the |a |our |your |local |new |each )?(?:hubs?"
+     r"|events?|meetings?|decisions?|officers?|organisers?|organizers?|members|principles"
+     r"|network|steering group|bulletins?|digests?|campaigns?|votes?|elections?|chairs?"
+     r"|secretar(?:y|ies)|treasurers?)\b[^.!?]{0,60}\?|\bis it (?:all )?(?:up to|down to"
+     r"|decided by) (?:the |each |a |our |your )?(?:organisers?|organizers?|officers?|hubs?"
+     r"|members|committee|steering group|chair)\b|\bcan (?:any|an ordinary|every|any old)"
+     r" (?:member|one|body|person)\b[^.!?]{0,40}\?", 0.7, "asks how the network works"),
+    # "is there a Welsh version of the principles?", "the principles in large print?"
+    (r"\b(?:version|copy|copies|translation|pdf|print-?out|edition)s? (?:of|for) (?:the |your"
+     r" |these )?(?:twelve |12 |founding )?(?:principles|constitution|rules)\b[^.!?]{0,40}\?"
+     r"|\bprinciples\b[^.!?]{0,20}\b(?:in|into) (?:welsh|cymraeg|gaelic|irish|scots|polish"
+     r"|urdu|punjabi|bengali|arabic|somali|romanian|portuguese|spanish|french|german|italian"
+     r"|other languages|another language|large print|braille|easy read|audio)\b", 0.7,
+     "asks for the principles in another form"),
     (r"(?:comment (?:[çc]a|cela) (?:marche|fonctionne)|c[óo]mo funciona|wie funktioniert"
      r"|jak to dzia[łl]a|sut mae'?n gweithio|come funziona|hoe werkt)", 0.7,
      "asks how it works (non-English)"),

@@ -357,3 +357,31 @@ def test_an_organisation_endorsing_all_twelve_of_them() -> None:
                         " its founding principles.", subject="Affiliation",
                         sender="Bradford Unite Community <unite.bradford@example.org>"), CTX)
     assert (got.intent, got.commitment) == ("org_join", True), got.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "How are hub officers chosen? Is there a vote every year?",
+    "Quick one: how do hubs pick their delegates, and can any member stand?",
+    "Who gets to say what the hub campaigns on - is it up to the organisers or the members?",
+    "Can any member call a meeting? I'd like to get one going on bus cuts.",
+    "Is there a Polish translation of the principles? My neighbours would read it then.",
+    "Do you have a large print copy of the twelve principles? My eyesight isn't great.",
+    "Are the principles in Urdu anywhere? A few of us at the mosque would like to read them.",
+])
+def test_how_the_network_works_is_help(body: str) -> None:
+    # questions about how hubs and the network run, or for the principles in another form
+    got = classify(mail(body, subject="A question"), CTX)
+    assert got.intent == "help", got.reasons
+
+
+@pytest.mark.parametrize("body, want", [
+    ("How do I sign up? Is there a fee, or is it free?", "help"),
+    ("How can I join? Do I need to live in a city, or is a village fine?", "help"),
+    ("Hello, how do I become a member? Do I have to go to meetings?", "help"),
+    ("I want to join! How do I do it? Do I have to live in Leeds? LS25 1AA", "join"),
+    ("How do I join? My postcode is M14 5RT.", "join"),
+])
+def test_asking_how_to_join_and_what_it_takes(body: str, want: str) -> None:
+    # asking how to join along with what it takes is help; a stated wish (or a postcode) joins
+    got = classify(mail(body, subject="Joining?"), CTX)
+    assert got.intent == want, got.reasons
