@@ -85,7 +85,7 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("review", 0.5, ("a reply to a confirmation mail that is not tied to one"
                                         " we sent (no token, no reference)",
                                         *_best_why(r)))
-    if p.reply_to_ours is not None and a < 0.3 and ASKED_POSTCODE.search(p.subject):
+    if p.reply_to_ours is not None and a < 0.3 and _asked_postcode(p):
         answer = _postcode_answer(p, r)
         if answer is not None:
             return answer
@@ -101,6 +101,23 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
 # The subject of our mail asking for a postcode ("One more thing: your postcode", "Your new
 # postcode, please"), as a reply quotes it.
 ASKED_POSTCODE = re.compile(r"\b(?:your (?:new )?postcode|postcode,? please)\b", re.I)
+# What our mail asking for one says, as the reply quotes it ("we need your full postcode",
+# "please reply with your postcode"), whatever the subject it was sent under.
+_ASKED_IN_QUOTE = re.compile(
+    r"\b(?:need|needs|require|requires|ask(?:ing)? for|missing|without) (?:your|a|the) (?:full"
+    r" |new |home )?post ?code\b|\b(?:send|tell|give) us (?:your|a|the) (?:full |new |home )?"
+    r"post ?code\b|\breply\b[^.]{0,30}\bwith (?:your|a|the) (?:full |new |home )?post ?code\b")
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+def _asked_postcode(p: Parsed) -> bool:
+    """The mail this replies to asked for a postcode: its subject, else its quoted text."""
+    if ASKED_POSTCODE.search(p.subject):
+        return True
+    if "postcode" not in p.quoted and "post code" not in p.quoted:
+        return False
+    quoted = " ".join(_QUOTE_MARKS.sub("", p.quoted[:3000]).lower().split())
+    return _ASKED_IN_QUOTE.search(quoted) is not None
 
 
 def _postcode_answer(p: Parsed, r: Reading) -> Decision | None:

@@ -16,8 +16,33 @@ from inbox.rules import Finder, rules
 
 _WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
 
+
+
+def _slips(word: str) -> list[str]:
+    """*word* with the commonest typing slips: two neighbours swapped, or one letter left out."""
+    swapped = [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)]
+    dropped = [word[:i] + word[i + 1:] for i in range(len(word))]
+    return sorted({*swapped, *dropped} - {word})
+
+
+def _any(words: list[str]) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+_WANT_OK, _TO_OK, _JOIN_OK = _any(["want", "wanna", "wana"]), _any(["to ", "ta ", "2 "]), "join"
+_WANT_SLIP, _TO_SLIP = _any(_slips("want")), _any([s + " " for s in _slips("to")])
+_JOIN_SLIP = _any(_slips("join"))
+_MISTYPED_WANT_TO_JOIN = (
+    r"(?<!not )(?<!n't )(?<!dont )(?<!never )\b(?:" + _WANT_SLIP + r" (?:" + _TO_OK + "|"
+    + _TO_SLIP + r")?" + _any([_JOIN_OK, _JOIN_SLIP]) + "|" + _WANT_OK + " " + _TO_SLIP
+    + _any([_JOIN_OK, _JOIN_SLIP]) + "|" + _WANT_OK + " " + _TO_OK + "?" + _JOIN_SLIP
+    + r")(?:ing|in|g)?\b")
+
+
 JOIN = rules(
-    (r"\bsign(?:ing)? (?:me|us) up\b", 0.9, "asks to be signed up"),
+    (r"\b(?:sign(?:ing)?|join) (?:me|us) up\b", 0.9, "asks to be signed up"),
+    # "i wnat to joing", "want ot jion": the words of a join, at least one of them mistyped
+    (_MISTYPED_WANT_TO_JOIN, 0.8, "wants to join (mistyped)"),
     (r"\b(?:i'?m|i am|we'?re|we are) signing up\b", 0.85, "says they are signing up"),
     (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
     (rf"\b{_WANT}(?: also| really| very much| definitely| genuinely| now| still| too)?"

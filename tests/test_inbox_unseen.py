@@ -385,3 +385,53 @@ def test_asking_how_to_join_and_what_it_takes(body: str, want: str) -> None:
     # asking how to join along with what it takes is help; a stated wish (or a postcode) joins
     got = classify(mail(body, subject="Joining?"), CTX)
     assert got.intent == want, got.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "hiya i wnat to join, im in ls6 2ab",
+    "want ot join please!! M14 5RT",
+    "I wnat to jion the leeds lot. LS6 1AA",
+    "Join me up please - BS5 6AA",
+    "Can you join us up? Two of us at the same address, CF10 3NB",
+])
+def test_a_join_in_slipshod_words(body: str) -> None:
+    # typing slips ("wnat", "jion") and "join me up" are still a join
+    got = classify(mail(body, subject="hello"), CTX)
+    assert got.intent == "join", got.reasons
+
+
+@pytest.mark.parametrize("body, to, want", [
+    ("I don't wnat to join, just asking about the meeting time.", "", "not join"),
+    ("Never wnat to join anything again after the last lot, but good luck.", "", "not join"),
+    ("Anyone wnat to join me at the picket on Saturday?", HUB, "hub_post"),
+    ("Does anybody want ot join us leafleting on Sunday?", HUB, "hub_post"),
+])
+def test_a_mistyped_join_that_is_none(body: str, to: str, want: str) -> None:
+    # a slip is forgiven, but a refusal or an invitation to the hub is still no join
+    intent = classify(mail(body, subject="hello", **({"to": to} if to else {})), CTX).intent
+    assert intent != "join" if want == "not join" else intent == want, intent
+
+
+_OUR_ASK = ("\n\nOn Mon, 3 Mar 2025, For the Many <forthemany.network@gmail.com> wrote:\n"
+            "> Hello,\n>\n> Thanks for writing to us. To put you in your local hub we\n"
+            "> {ask}\n>\n> For the Many\n")
+
+
+@pytest.mark.parametrize("body, ask", [
+    ("Oops, sorry - LS6 2AB", "need your full postcode. Please reply with it."),
+    ("Here you go: M14 5RT", "could not find a postcode. Please reply to this email with your"
+     " postcode."),
+    ("BS5 6AA\n\nCheers, Ali", "still need your postcode - could you send us your postcode?"),
+])
+def test_answering_our_request_for_a_postcode(body: str, ask: str) -> None:
+    # a reply giving the postcode our mail asked for continues the join, whatever its subject
+    got = classify(mail(body + _OUR_ASK.format(ask=ask), subject="Re: Your message to For the"
+                        " Many", reply_to_ours=4321), CTX)
+    assert (got.intent, got.postcode is not None) == ("join", True), got.reasons
+
+
+def test_a_postcode_in_reply_to_other_mail_of_ours() -> None:
+    # a bare postcode answering a digest that asked for nothing is not a join
+    got = classify(mail("LS6 2AB" + _OUR_ASK.format(ask="hope to see you at the stall."),
+                        subject="Re: Your message to For the Many", reply_to_ours=4321), CTX)
+    assert got.intent == "review", got.reasons
