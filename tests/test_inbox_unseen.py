@@ -435,3 +435,44 @@ def test_a_postcode_in_reply_to_other_mail_of_ours() -> None:
     got = classify(mail("LS6 2AB" + _OUR_ASK.format(ask="hope to see you at the stall."),
                         subject="Re: Your message to For the Many", reply_to_ours=4321), CTX)
     assert got.intent == "review", got.reasons
+
+
+@pytest.mark.parametrize("subject, body, want", [
+    ("Joining - LS6 1AA", "Please sign me up.\n\n--\nJo Bloggs\nBloggs Plumbing Ltd\nUnit 4,"
+     " Canal Wharf, Leeds LS11 5QD\nOrders: 0113 496 0000", "LS6 1AA"),
+    ("Join (M14 5RT)", "Loved your meeting at the Friends Meeting House, M2 5NS, and I'd like"
+     " to join.", "M14 5RT"),
+    ("Sign up: BS5 6AA", "Hi, sign me up please.\n\nAli Khan\nCaseworker, Bristol Law Centre\n"
+     "2 Old Market, Bristol BS2 0EZ", "BS5 6AA"),
+])
+def test_the_subject_postcode_when_the_body_has_only_look_alikes(
+        subject: str, body: str, want: str) -> None:
+    # a work address or a venue in the body is no home: the subject's postcode is
+    got = classify(mail(body, subject=subject), CTX)
+    assert (got.intent, got.postcode) == ("join", want), got.reasons
+
+
+@pytest.mark.parametrize("body, want", [
+    ("hi want to join, i live in ls6 thanks", "LS6"),
+    ("sign me up, were based in m14 so whichever hub that is", "M14"),
+    ("I'd like to join. I'm in cf10 if that helps.", "CF10"),
+    ("I'd like to join - I bought a b5 notebook for the meetings already!", None),
+])
+def test_a_lower_case_outcode_where_they_live(body: str, want: str | None) -> None:
+    # "I live in ls6": an outcode in lower case after words saying where they live
+    got = classify(mail(body, subject="Joining"), CTX)
+    assert got.postcode == want, got.reasons
+
+
+@pytest.mark.parametrize("body, want", [
+    ("Hello,\n\nI'd like to join please. I teach at a primary school but I live\nin Leeds,"
+     " LS6 2AB, with my partner and two kids and a very old dog.\n\nThanks,\nJo", "LS6 2AB"),
+    ("Hi,\n\nPlease add me to the network. I'm a nurse at the hospital\nand LS6 2AB is my"
+     " postcode.\n\nSam", "LS6 2AB"),
+    ("Hi,\n\nSign me up please. I'm writing from the office so excuse the haste\nbut M14 5RT"
+     " is where we live.\n\nPriya", "M14 5RT"),
+])
+def test_a_home_postcode_in_wrapped_running_text(body: str, want: str) -> None:
+    # a sentence wrapped onto the next line, or "... is my postcode", marks a home, not work
+    got = classify(mail(body, subject="Joining"), CTX)
+    assert got.postcode == want, got.reasons
