@@ -298,8 +298,8 @@ def test_a_denied_wish_to_leave_is_no_leave(body: str, want: str | None) -> None
 
 
 @pytest.mark.parametrize("body", [
-    "Would you mind removing me from the list? I've too much on at the moment. Thanks, Jo",
-    "Could you take me off these emails please, I can't keep up.",
+    "Any chance you could look at removing me from your mailing list? Too much on. Jo",
+    "Is it possible to remove me from these emails? Thanks for all you do.",
     "Sorry all - any chance of taking me off the mailing list? Moving on to other things.",
     "Please remove me from those emails, it's far too many for me.",
 ])
@@ -342,7 +342,7 @@ def test_a_commitment_that_waits_on_an_answer_is_for_a_person(body: str) -> None
      "join_commit"),
     ("Count me in. Looked at the principles, I accept the whole lot. CF10 3NB", "join_commit"),
     ("Please add me, I endorse all twelve of the founding principles. LS6 1AA", "join_commit"),
-    ("Put me down. Agree wi all twelve principles. AB24 1AA", "join_commit"),
+    ("Sign me up. Agree wi every one o the principles. DD1 4HN", "join_commit"),
     ("I'd like to join, I agree with the lot of you on housing. LS6 1AA", "join"),
 ])
 def test_all_of_them_in_other_words(body: str, want: str) -> None:
@@ -470,9 +470,45 @@ def test_a_lower_case_outcode_where_they_live(body: str, want: str | None) -> No
     ("Hi,\n\nPlease add me to the network. I'm a nurse at the hospital\nand LS6 2AB is my"
      " postcode.\n\nSam", "LS6 2AB"),
     ("Hi,\n\nSign me up please. I'm writing from the office so excuse the haste\nbut M14 5RT"
-     " is where we live.\n\nPriya", "M14 5RT"),
+     " is where we live.\n\nRavi", "M14 5RT"),
 ])
 def test_a_home_postcode_in_wrapped_running_text(body: str, want: str) -> None:
     # a sentence wrapped onto the next line, or "... is my postcode", marks a home, not work
     got = classify(mail(body, subject="Joining"), CTX)
     assert got.postcode == want, got.reasons
+
+
+@pytest.mark.parametrize("display, body, want", [
+    ("Nadia K", "I'd like to join please. M1 1AA\n\nThanks,\nNadia Karimi", "Nadia Karimi"),
+    ("Tom O", "Sign me up, LS6 1AA.\n\nCheers\nTom Okonjo", "Tom Okonjo"),
+    ("Sian W.", "Please add me - CF10 3NB\n\nDiolch,\nSian Williams", "Sian Williams"),
+    ("Nadia K", "I'd like to join please. M1 1AA\n\nThanks,\nNadia Shah", "Nadia K"),
+])
+def test_a_surname_cut_to_its_initial(display: str, body: str, want: str) -> None:
+    # "Nadia K" signing "Nadia Karimi" is one person: the fuller spelling wins
+    got = classify(mail(body, subject="Joining", sender=f"{display} <p.v@example.org>"), CTX)
+    assert got.name == want, got.name
+
+
+@pytest.mark.parametrize("body, want", [
+    ("hi want to join, LS6 1AA\n\nthanx", None),
+    ("sign me up pls M14 5RT\n\nthnx", None),
+    ("i'd like to join, BS5 6AA\n\ncheers\nalex", "Alex"),
+    ("add me please, G12 8AA\n\nlove\nmax xx", "Max"),
+])
+def test_thanks_as_typed_is_no_name(body: str, want: str | None) -> None:
+    # "thanx" is a closing, not a name; a name ending in x keeps it
+    got = classify(mail(body, subject="join", sender="k99@example.org"), CTX)
+    assert got.name == want, got.name
+
+
+@pytest.mark.parametrize("body, want", [
+    ("My gran would like to join, she's not online much. Her details:\n\nName: Edna Moss\n"
+     "Email: edna.moss@example.com\nPostcode: HU5 3QA\n\nThanks, Sam", "Edna Moss"),
+    ("Please sign my dad up for me.\n\nFull name - Tom Reid\nE-mail - tom.reid@example.com\n"
+     "Postcode - LS6 1AA\n\nSam", "Tom Reid"),
+])
+def test_a_name_field_in_a_relatives_details(body: str, want: str) -> None:
+    # a signup for one other person gives their name in a "Name:" field: it is theirs
+    got = classify(mail(body, subject="Joining for a relative"), CTX)
+    assert (got.intent, got.name) == ("join", want), got.reasons
