@@ -128,13 +128,16 @@ LEAVE = rules(
      r"|could you|would you|i want to|i'?d like to|i would like to|want to|wish to|need to"
      r"|trying to) unsubscribe\b|^unsubscribe\W*$|^unsubscribe (?:please|pls)\W*$", 0.9,
      "asks to unsubscribe"),
-    # "would you mind taking me off the list", "can you remove me from these emails"
-    (r"\b(?:remove|removing|take|taking|delete|deleting|drop|dropping|strike|striking)"
+    # "would you mind taking me off the list", "can you remove me from these emails"; not
+    # "thanks for removing me ..." (what was done before)
+    (r"(?<!for )(?<!after )(?<!since )\b(?:remove|removing|take|taking|delete|deleting|drop"
+     r"|dropping|strike|striking)"
      r" (?:me|us|my (?:name|email|address)) (?:off|from) (?:your|the|this|these|those|all|any)"
      r"\b[^.!?]{0,20}\b(?:list|lists|mailing|emails?|distribution|network|membership|group)",
      0.9, "asks to be removed from the list"),
-    (r"\b(?:remove|removing|take|taking) me off\b|\bplease remove me\b|\bremov(?:e|ing) me\b",
-     0.8, "asks to be removed"),
+    (r"(?<!for )(?<!after )(?<!since )\b(?:remove|removing|take|taking) me off\b|\bplease"
+     r" remove me\b|(?<!for )(?<!after )(?<!since )\bremov(?:e|ing) me\b", 0.8,
+     "asks to be removed"),
     (r"\bstop (?:emailing|sending|contacting|mailing|spamming|messaging)\b", 0.85,
      "asks us to stop emailing"),
     (r"\b(?:don'?t|do not|never) (?:email|contact|write to|mail) (?:me|us)\b", 0.8,

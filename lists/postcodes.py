@@ -261,6 +261,8 @@ sheets envelope envelopes format
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s:.#]*$")
 _WORD_AFTER = re.compile(r"^\s*([A-Za-z]+|[0-9])")
 # What makes a lower-case outcode one: "postcode: m14", or where someone lives ("im in bs3").
+# Text-speak that looks like an outcode in lower case ("im in b4 u").
+_TEXTISMS = frozenset({"b4"})
 _POSTCODE_WORD = re.compile(r"post\s*code[\s:.,-]*(?:is[\s:]*)?$|\b(?:i'?m|im|i am|we'?re"
                             r"|we are|i live|we live|living|based|reside|residing) in\s+$",
                             re.IGNORECASE)
@@ -301,7 +303,7 @@ def find_postcodes(text: str, include_outcodes: bool = True) -> list[PostcodeMat
 def _outcode_candidate(text: str, m: re.Match[str]) -> Postcode | None:
     token = m.group("out")
     before = text[max(0, m.start() - 40):m.start()]
-    if not token.isupper() and not _POSTCODE_WORD.search(before):
+    if not token.isupper() and (not _POSTCODE_WORD.search(before) or token.lower() in _TEXTISMS):
         return None
     after = _WORD_AFTER.match(text[m.end():m.end() + 40])
     word_after = after.group(1).lower() if after else ""

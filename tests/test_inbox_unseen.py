@@ -312,6 +312,15 @@ def test_a_digest_reply_asking_off_the_list_is_leave(body: str) -> None:
 
 
 @pytest.mark.parametrize("body", [
+    "Thanks for removing me from the list last spring. I'd like to rejoin now, LS6 1AA.",
+    "After taking me off your emails in 2023 you were very kind; sign me back up please. M1 1AA",
+])
+def test_a_removal_done_before_is_no_request(body: str) -> None:
+    # "thanks for removing me" tells of what was done; the request is to come back
+    assert classify(mail(body, subject="Back again"), CTX).intent == "join"
+
+
+@pytest.mark.parametrize("body", [
     "Thanks for taking me off the rota last week, I'll be back on it in May.",
     "Can someone take the rota off the website? It has phone numbers on it.",
 ])

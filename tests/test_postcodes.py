@@ -231,6 +231,7 @@ def test_find_postcodes(text: str, expected: list[str]) -> None:
     "see you l8r",
     "see you b4 then",
     "i got in b4 you did",
+    "im in b4 the rush",
     "mail me at john.m14@example.com",
     "mail me at l81ab@example.org",
     "https://example.org/M14/page",
