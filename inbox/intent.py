@@ -341,7 +341,9 @@ def _membership(r: Reading, org_sender: bool = False) -> Decision | None:
         # "am I already on your list? I filled in a form": asks where they stand
         return Decision("status", round(sc["status"], 3), tuple(why["status"]))
     if sc["join"] >= 0.6 and not r.explicit_commit and set(why["help"]) & _ASKS_ABOUT_JOINING \
-            and set(why["join"]) <= _ASKS_IF_CAN_JOIN:
+            and set(why["join"]) <= _ASKS_IF_CAN_JOIN \
+            and ("asks who can join" in why["help"] or home_postcode(body) is None):
+        # a postcode given with "how do I join? is there a fee?" is the join itself
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if sc["join"] >= 0.6 or r.explicit_commit:
         reserved, reserved_why = score(commitment.RESERVATIONS, body)

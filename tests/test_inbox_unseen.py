@@ -389,6 +389,7 @@ def test_how_the_network_works_is_help(body: str) -> None:
     ("Hello, how do I become a member? Do I have to go to meetings?", "help"),
     ("I want to join! How do I do it? Do I have to live in Leeds? LS25 1AA", "join"),
     ("How do I join? My postcode is M14 5RT.", "join"),
+    ("How can I sign up? Is it free? I'm at LS6 2AB.", "join"),
 ])
 def test_asking_how_to_join_and_what_it_takes(body: str, want: str) -> None:
     # asking how to join along with what it takes is help; a stated wish (or a postcode) joins
