@@ -24,7 +24,7 @@ COMMIT = rules(
      "happy to commit"),
     (r"\bcommit(?:ted|ting)? (?:myself |ourselves )?to (?:all|each|every|the|your|these|them"
      r"|its|those|those|this|the network'?s)\b", 0.85, "commits to the principles"),
-    (r"\b(?:agree|agreed|agreeing|agrees) (?:with|wiv|wit|w/|to) (?:all|every|each|the|your|ur"
+    (r"\b(?:agree|agreed|agreeing|agrees) (?:with|wiv|wit|wi|w/|to) (?:all|every|each|the|your|ur"
      r"|these|them|em|'em|those|its|everything)\b" + _NOT_THE_NETWORK + r"[^.!?]{0,40}"
      r"\b(?:principles?|them|em|one|all|twelve|12)\b", 0.85, "agrees with the principles"),
     (r"\b(?:agree|agreed) (?:with|to) (?:all|everything|every single one|every one|each one)\b"
@@ -34,7 +34,7 @@ COMMIT = rules(
     (r"\b(?<!not )(?<!n't )(?:accept(?:s|ed)?|endorse[sd]?|adopt(?:s|ed)?|sign(?:s|ed)? up to"
      r"|subscribe[sd]? to|stand(?:s)? by|uphold(?:s)?)"
      r"(?: all| each| every| every one of| each of| the| your| ur| these| those| its| twelve"
-     r"| 12| founding| for the many'?s| the network'?s| ftm'?s)+ (?:\w+ )?principles\b", 0.85,
+     r"| 12| of| founding| for the many'?s| the network'?s| ftm'?s)+ (?:\w+ )?principles\b", 0.85,
      "accepts the principles"),
     (r"\b(?<!not )(?<!n't )(?:accept(?:s|ed)?|endorse[sd]?|support(?:s|ed)?|back(?:s|ed)?"
      r"|sign(?:s|ed)? up to|subscribe[sd]? to|uphold(?:s)?) (?:each and )?(?:every (?:single )?one"
@@ -52,6 +52,11 @@ COMMIT = rules(
      r"|parts?|a few|several))", 0.8, "read the principles and agrees"),
     (r"\b(?:principles?)[^.!?]{0,30}\b(?:agree with (?:every|all|each)|fully agree|100%)", 0.8,
      "agrees with the principles"),
+    # "read your twelve points and I agree with the lot": all of them, in other words
+    (r"\b(?:principles|points|twelve|12)\b[^.!?]{0,60}\b(?:agree|agreed|accept|accepted|back"
+     r"|endorse|sign up to|go along with)(?: with| wi| wiv| to)? (?:the (?:whole )?lot"
+     r"|every (?:last|single) one|all of it|the whole thing)\b(?! of)", 0.8,
+     "agrees with the lot"),
     # casual words: "100% behind all 12 principles", "on board with every one of them"
     (r"\b(?:behind|on ?board with|down with|signed up to) (?:all|each|every|the|your|ur|these"
      r"|those)(?: (?:single )?(?:one )?of)?(?: the| your| ur| these| those)?(?: twelve| 12"
@@ -99,8 +104,10 @@ NOT_COMMIT = rules(
      r"\b(?:commit|agree|accept)", 0.6, "makes it conditional"),
     (r"\b(?:before|until|till|once|when) (?:i|we) (?:commit|agree|accept|confirm|sign|decide"
      r"|join)\b", 0.8, "wants an answer before committing"),
+    # "I'll commit once you can tell me ...": a promise that waits on an answer
     (r"\b(?:commit|agree|accept|confirm|sign)\w*\b[^.!?]{0,60}\b(?:once|when|after"
-     r"|until|till) (?:i|we|you)(?:'ve|'re| have| are)? (?:know|hear|heard|seen|see|had|got"
+     r"|until|till|as soon as) (?:i|we|you|someone|somebody|anyone)(?:'ve|'re|'ll| have| are"
+     r"| can| could| will| would| do| has)? (?:know|hear|heard|seen|see|had|got"
      r"|get|tell|told|explain|explained|confirm|confirmed|let|answer|answered|send|sent|clarify"
      r"|clarified|reply|replied|respond|responded|find out|found out|understand|read|checked"
      r"|check|looked|look)\b", 0.8, "wants an answer before committing"),

@@ -5,7 +5,8 @@ them by where each stands. Left out: text quoted from earlier mail (never looked
 a work or office address in a signature block, an event's venue, and the old address
 of someone who moved. Preferred: the one the writer picks ("use the Leeds one"), then
 one marked new or current, then one marked as home, then the first. The subject is
-read only when the body gives none.
+read only when the body gives none it can use. A line of running text wrapped by the
+mail program does not end its sentence.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ _NEW = re.compile(r"\b(?:new|now|current|currently|moved to|moving to|relocated 
 _HOME = re.compile(r"\b(?:live|living|lives|home|my postcode|our postcode|post ?code"
                    r"|i'?m in|i am in|we'?re in|we are in|based|resident|reside|address is"
                    r"|i'?m from)\b", re.I)
+# After the postcode: "... is my postcode", "... is where we live".
+_HOME_AFTER = re.compile(r"\W{0,3}(?:is|'s|being)\s+(?:(?:my|our)\s+(?:home\s+)?(?:post ?code"
+                         r"|address)|the\s+post ?code\b(?!\s+(?:of|for|at)\b)|where\s+(?:i|we)"
+                         r"\s+live)", re.I)
 _WORK = re.compile(r"\b(?:work|working|office|workplace|employer|job|studio"
                    r"|business address)\b", re.I)
 _VENUE = re.compile(r"\b(?:meeting|meet|event|venue|held|rally|stall|picket|social|talk"
@@ -132,9 +137,35 @@ def candidates(body: str, subject: str = "") -> list[Candidate]:
     found = find_postcodes(body) if _LETTER_DIGIT.search(body) else []
     if found:
         out = _marked(body, found)
-    if not out and subject and _LETTER_DIGIT.search(subject):
-        out = [Candidate(m, 0, "subject", frozenset()) for m in find_postcodes(subject)]
+    if not out and subject:
+        out = _subject_candidates(subject)
     return out
+
+
+def _subject_candidates(subject: str) -> list[Candidate]:
+    if not _LETTER_DIGIT.search(subject):
+        return []
+    return [Candidate(m, 0, "subject", frozenset()) for m in find_postcodes(subject)]
+
+
+# A line of running text wrapped where the writer's mail program broke it: long, and not
+# ending a sentence. The sentence goes on past the line break.
+_WRAP_AT = 55
+
+
+def _sentence_start(body: str, at: int) -> int:
+    """Where the sentence holding *at* starts (the index before it): after the last full stop,
+    question or exclamation mark, or line break that is not a mere wrap of running text."""
+    stop = max(body.rfind(c, 0, at) for c in ".!?")
+    nl = body.rfind("\n", 0, at)
+    while nl > stop:
+        line_start = body.rfind("\n", 0, nl) + 1
+        line = body[line_start:nl].rstrip()
+        if len(line) < _WRAP_AT or line.endswith((".", "!", "?", ":", ";")) \
+                or not body[nl + 1:nl + 2].strip():
+            return nl
+        nl = line_start - 1
+    return stop
 
 
 def _marked(body: str, found: list[PostcodeMatch]) -> list[Candidate]:
@@ -150,7 +181,7 @@ def _marked(body: str, found: list[PostcodeMatch]) -> list[Candidate]:
     prev_end = 0
     for m in found:
         line_no = bisect.bisect_right(starts, m.start) - 1
-        sentence_start = max(body.rfind(c, 0, m.start) for c in ".!?\n")
+        sentence_start = _sentence_start(body, m.start)
         before = body[max(prev_end, sentence_start + 1, m.start - 80):m.start]
         sentence = body[sentence_start + 1:m.end + 60].split(".")[0]
         marks = set()
@@ -161,7 +192,7 @@ def _marked(body: str, found: list[PostcodeMatch]) -> list[Candidate]:
             marks.add("new")
         home_at = _last(_HOME, before)
         work_at = _last(_WORK, before)
-        if home_at > work_at:
+        if home_at > work_at or _HOME_AFTER.match(body, m.end):  # or "SA2 8PP is my postcode"
             marks.add("home")
         elif work_at > home_at or _work_block(lines, blocks, line_no):
             marks.add("work")
@@ -188,6 +219,9 @@ def home_postcode(body: str, subject: str = "", organisation: bool = False) -> s
             and (organisation or "work" not in c.marks) and "venue" not in c.marks]
     if not keep and organisation:  # an organisation's own meeting place is its address
         keep = [c for c in cands if "our place" in c.marks and "old" not in c.marks]
+    if not keep and subject and cands and cands[0].source == "body":
+        # the body's only look-alikes are a work address or a venue: "Joining - SE4 1UR"
+        keep = _subject_candidates(subject)
     if not keep:
         return None
     for mark in ("chosen", "new", "home"):

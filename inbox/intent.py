@@ -85,7 +85,7 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("review", 0.5, ("a reply to a confirmation mail that is not tied to one"
                                         " we sent (no token, no reference)",
                                         *_best_why(r)))
-    if p.reply_to_ours is not None and a < 0.3 and ASKED_POSTCODE.search(p.subject):
+    if p.reply_to_ours is not None and a < 0.3 and _asked_postcode(p):
         answer = _postcode_answer(p, r)
         if answer is not None:
             return answer
@@ -101,6 +101,23 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
 # The subject of our mail asking for a postcode ("One more thing: your postcode", "Your new
 # postcode, please"), as a reply quotes it.
 ASKED_POSTCODE = re.compile(r"\b(?:your (?:new )?postcode|postcode,? please)\b", re.I)
+# What our mail asking for one says, as the reply quotes it ("we need your full postcode",
+# "please reply with your postcode"), whatever the subject it was sent under.
+_ASKED_IN_QUOTE = re.compile(
+    r"\b(?:need|needs|require|requires|ask(?:ing)? for|missing|without) (?:your|a|the) (?:full"
+    r" |new |home )?post ?code\b|\b(?:send|tell|give) us (?:your|a|the) (?:full |new |home )?"
+    r"post ?code\b|\breply\b[^.]{0,30}\bwith (?:your|a|the) (?:full |new |home )?post ?code\b")
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+def _asked_postcode(p: Parsed) -> bool:
+    """The mail this replies to asked for a postcode: its subject, else its quoted text."""
+    if ASKED_POSTCODE.search(p.subject):
+        return True
+    if "postcode" not in p.quoted and "post code" not in p.quoted:
+        return False
+    quoted = " ".join(_QUOTE_MARKS.sub("", p.quoted[:3000]).lower().split())
+    return _ASKED_IN_QUOTE.search(quoted) is not None
 
 
 def _postcode_answer(p: Parsed, r: Reading) -> Decision | None:
@@ -279,7 +296,10 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
     return None
 
 
-# Join reasons that only ask: with a question about who may join, the mail asks for help.
+# Join reasons that only ask: with a question about who may join, what membership involves
+# or costs ("how do I join? do I have to live in a city?"), the mail asks for help.
+_ASKS_ABOUT_JOINING = frozenset({"asks who can join", "asks what membership involves",
+                                 "asks what membership costs"})
 _ASKS_IF_CAN_JOIN = frozenset({"asks whether they can join", "asks how to join",
                                "mentions becoming a member", "subject asks to join"})
 
@@ -320,8 +340,10 @@ def _membership(r: Reading, org_sender: bool = False) -> Decision | None:
             and not r.explicit_commit:
         # "am I already on your list? I filled in a form": asks where they stand
         return Decision("status", round(sc["status"], 3), tuple(why["status"]))
-    if sc["join"] >= 0.6 and not r.explicit_commit and "asks who can join" in why["help"] \
-            and set(why["join"]) <= _ASKS_IF_CAN_JOIN:
+    if sc["join"] >= 0.6 and not r.explicit_commit and set(why["help"]) & _ASKS_ABOUT_JOINING \
+            and set(why["join"]) <= _ASKS_IF_CAN_JOIN \
+            and ("asks who can join" in why["help"] or home_postcode(body) is None):
+        # a postcode given with "how do I join? is there a fee?" is the join itself
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if sc["join"] >= 0.6 or r.explicit_commit:
         reserved, reserved_why = score(commitment.RESERVATIONS, body)

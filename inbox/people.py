@@ -39,6 +39,9 @@ _NOT_NAMES = {
     "remove", "delete", "confirm", "confirmed", "mum", "dad", "son", "daughter", "wife",
     "husband", "partner", "website", "form", "forms", "noreply", "no-reply", "notification",
     "notifications", "mailer", "daemon", "postmaster", "unknown", "user", "member",
+    # thanks as people type it
+    "thanx", "thanxs", "thnx", "thnks", "thanq", "thankx", "thanku", "tx", "ty", "tyvm",
+    "cheerz", "chrs", "ta-ra", "tara",
 }
 _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "le", "la",
               "ní", "nic", "ni", "mac", "mc", "bin", "ibn", "al", "el", "y", "ap", "ó", "o'",
@@ -62,6 +65,7 @@ _NAME_PHRASE = re.compile(
     r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|ní|nic|de|van|von|le|la|di|da|mac|o'|bin|al))"
     r"{0,3})(?=\s*(?:[.,;:!\-–—(]|and\b|here\b|$))")
 _CLOSING = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best wishes|regards"
+                      r"|thanx|thnx|thnks|thanq|thanku|ty|tyvm|cheerz"
                       r"|kind regards|warm regards|all the best|in solidarity|solidarity"
                       r"|yours|yours sincerely|yours faithfully|love|take care|ta|thx"
                       r"|cordialement|mit freundlichen grüßen|go raibh maith agat|diolch"
@@ -140,11 +144,15 @@ _INLINE_SIGNOFF = re.compile(r"(?i:thanks|thank you|cheers|regards|best|love|ta|
                              r"[,!.]?\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})(?:,[^\n]*)?\W*$")
 
 
+_KISSES = re.compile(r"(?:\s+|^)x+\W*$|\s+$", re.I)
+
+
 def signoff_names(text: str) -> list[str]:
     """Names written at the end of the new text, nearest the end first (at most three)."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     found: list[str] = []
-    last = lines[-1].strip().strip(".,!x ") if lines else ""
+    # the last line without kisses ("cheers\ndave x") or end punctuation; "thanx" keeps its x
+    last = _KISSES.sub("", lines[-1]).strip(".,! ") if lines else ""
     if last.isalpha() and last.islower() and 2 < len(last) < 15 and last not in _NOT_NAMES:
         found.append(last.capitalize())  # "cheers\ndave": a name written in lower case
     inline = _INLINE_SIGNOFF.search(lines[-1]) if lines else None
@@ -193,13 +201,21 @@ def _compatible(a: str, b: str) -> bool:
     """Two spellings of one person: same surname (or one has none), matching first names.
 
     First names match when equal, when one is the other's initial ("G." / "Geoff"), or
-    when one starts the other ("Tom" / "Tommy").
+    when one starts the other ("Tom" / "Tommy"); surnames when equal or one is the other's
+    initial ("Nadia K" / "Nadia Karimi").
     """
     wa, wb = a.lower().replace(".", "").split(), b.lower().replace(".", "").split()
-    if len(wa) > 1 and len(wb) > 1 and wa[-1] != wb[-1]:
+    if len(wa) > 1 and len(wb) > 1 and not _same_word(wa[-1], wb[-1], initial_only=True):
         return False
-    fa, fb = wa[0], wb[0]
-    return fa == fb or fa.startswith(fb) or fb.startswith(fa)
+    return _same_word(wa[0], wb[0])
+
+
+def _same_word(a: str, b: str, initial_only: bool = False) -> bool:
+    """Equal, or one the other's initial ("K" / "Karimi"); for first names also one
+    the start of the other ("Tom" / "Tommy")."""
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    return not initial_only and (a.startswith(b) or b.startswith(a))
 
 
 def choose_name(display: str, text: str) -> str | None:
@@ -237,17 +253,27 @@ _SHARED = re.compile(r"^[A-Z][\w.]*(?: [A-Z][\w.]*)? (?:&|and) [A-Z][\w.]*(?: [A
 
 
 def name_near(text: str, addr: str) -> str | None:
-    """A name written just before an address ("Joan Baker, joan@example.org"), or None."""
+    """A name written just before an address ("Joan Baker, joan@example.org"), or in a
+    "Name:" field of the same block of details ("Name: Joan Baker / Email: joan@..."), or None.
+    """
     at = text.lower().find(addr.lower())
     if at <= 0:
         return None
     m = _NAME_BY_ADDRESS.search(text[max(0, at - 60):at])
     if m and is_person_name(m.group(1)) and m.group(1).split()[0].lower() not in _NOT_NAMES:
         return m.group(1)
-    return None
+    start = text.rfind("\n\n", 0, at) + 1
+    end = text.find("\n\n", at)
+    fields = [clean_display(f.group(1)) for f in _NAME_FIELD.finditer(
+        text, start, end if end >= 0 else len(text))]
+    fields = [f for f in fields if is_person_name(f)]
+    return fields[0] if len(fields) == 1 else None
 
 
 _NAME_BY_ADDRESS = re.compile(r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3})\W{1,4}$")
+# A labelled field in a block of details: "Name: Joan Baker", "Full name - Joan Baker".
+_NAME_FIELD = re.compile(r"^[ \t*-]*(?i:(?:full |her |his |their )?name)[ \t]*[:=–-][ \t]*"
+                         r"([^\n]{2,60}?)[ \t]*$", re.M)
 
 
 def organisation_name(display: str, text: str) -> str | None:

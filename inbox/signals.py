@@ -16,8 +16,33 @@ from inbox.rules import Finder, rules
 
 _WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
 
+
+
+def _slips(word: str) -> list[str]:
+    """*word* with the commonest typing slips: two neighbours swapped, or one letter left out."""
+    swapped = [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)]
+    dropped = [word[:i] + word[i + 1:] for i in range(len(word))]
+    return sorted({*swapped, *dropped} - {word})
+
+
+def _any(words: list[str]) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+_WANT_OK, _TO_OK, _JOIN_OK = _any(["want", "wanna", "wana"]), _any(["to ", "ta ", "2 "]), "join"
+_WANT_SLIP, _TO_SLIP = _any(_slips("want")), _any([s + " " for s in _slips("to")])
+_JOIN_SLIP = _any(_slips("join"))
+_MISTYPED_WANT_TO_JOIN = (
+    r"(?<!not )(?<!n't )(?<!dont )(?<!never )\b(?:" + _WANT_SLIP + r" (?:" + _TO_OK + "|"
+    + _TO_SLIP + r")?" + _any([_JOIN_OK, _JOIN_SLIP]) + "|" + _WANT_OK + " " + _TO_SLIP
+    + _any([_JOIN_OK, _JOIN_SLIP]) + "|" + _WANT_OK + " " + _TO_OK + "?" + _JOIN_SLIP
+    + r")(?:ing|in|g)?\b")
+
+
 JOIN = rules(
-    (r"\bsign(?:ing)? (?:me|us) up\b", 0.9, "asks to be signed up"),
+    (r"\b(?:sign(?:ing)?|join) (?:me|us) up\b", 0.9, "asks to be signed up"),
+    # "i wnat to joing", "want ot jion": the words of a join, at least one of them mistyped
+    (_MISTYPED_WANT_TO_JOIN, 0.8, "wants to join (mistyped)"),
     (r"\b(?:i'?m|i am|we'?re|we are) signing up\b", 0.85, "says they are signing up"),
     (r"\bcount (?:me|us) in\b", 0.85, "says count me in"),
     (rf"\b{_WANT}(?: also| really| very much| definitely| genuinely| now| still| too)?"
@@ -103,10 +128,15 @@ LEAVE = rules(
      r"|could you|would you|i want to|i'?d like to|i would like to|want to|wish to|need to"
      r"|trying to) unsubscribe\b|^unsubscribe\W*$|^unsubscribe (?:please|pls)\W*$", 0.9,
      "asks to unsubscribe"),
-    (r"\b(?:remove|take|delete|drop|strike) (?:me|us|my (?:name|email|address))"
-     r" (?:off|from) (?:your|the|this|all|any)\b[^.!?]{0,20}\b(?:list|lists|mailing|emails?"
-     r"|distribution|network|membership|group)", 0.9, "asks to be removed from the list"),
-    (r"\b(?:remove|take) me off\b|\bplease remove me\b|\bremove me\b", 0.8,
+    # "would you mind taking me off the list", "can you remove me from these emails"; not
+    # "thanks for removing me ..." (what was done before)
+    (r"(?<!for )(?<!after )(?<!since )\b(?:remove|removing|take|taking|delete|deleting|drop"
+     r"|dropping|strike|striking)"
+     r" (?:me|us|my (?:name|email|address)) (?:off|from) (?:your|the|this|these|those|all|any)"
+     r"\b[^.!?]{0,20}\b(?:list|lists|mailing|emails?|distribution|network|membership|group)",
+     0.9, "asks to be removed from the list"),
+    (r"(?<!for )(?<!after )(?<!since )\b(?:remove|removing|take|taking) me off\b|\bplease"
+     r" remove me\b|(?<!for )(?<!after )(?<!since )\bremov(?:e|ing) me\b", 0.8,
      "asks to be removed"),
     (r"\bstop (?:emailing|sending|contacting|mailing|spamming|messaging)\b", 0.85,
      "asks us to stop emailing"),
@@ -287,7 +317,8 @@ HELP = rules(
      r"|sign up|become (?:a )?members?)\b[^.!?]{0,20}\b(?:if|while|whilst|when|even though"
      r"|though|as|despite|without)\b|\b(?:allowed|eligible) to (?:join|be (?:a )?member|become"
      r" (?:a )?member)\b|\bdo (?:i|you|we|members|people) (?:have|need) to (?:be|live|have)\b"
-     r"[^.!?]{0,30}\bto (?:join|be (?:a )?member|become)|\bwho (?:can|is allowed to|may)"
+     r"[^.!?]{0,30}\bto (?:join|be (?:a )?member|become)|\bdo (?:i|you|we|members|people)"
+     r" (?:have|need) to (?:be|live|reside|have)\b[^.!?]{0,40}\?|\bwho (?:can|is allowed to|may)"
      r" (?:join|be a member|become a member)\b|\bis there an? (?:age limit|minimum age)\b",
      0.75, "asks who can join"),
     (r"\b(?:is there|are there|do you charge|do (?:i|we|members) pay|is there any) (?:a |an |any )?"
@@ -315,6 +346,21 @@ HELP = rules(
      r"|\bwhat happens (?:to|with) my (?:data|details|information|e-?mail|address)\b"
      r"|\bwho (?:sees|can see|has access to|gets) (?:my|them|it|members'?)\b", 0.65,
      "asks how the network works"),
+    # "how do hubs decide which events to run?", "is it up to the organisers?"
+    (r"\bhow (?:do|does|are|is|did|would) (?:the |a |our |your |local |new |each )?(?:hubs?"
+     r"|events?|meetings?|decisions?|officers?|organisers?|organizers?|members|principles"
+     r"|network|steering group|bulletins?|digests?|campaigns?|votes?|elections?|chairs?"
+     r"|secretar(?:y|ies)|treasurers?)\b[^.!?]{0,60}\?|\bis it (?:all )?(?:up to|down to"
+     r"|decided by) (?:the |each |a |our |your )?(?:organisers?|organizers?|officers?|hubs?"
+     r"|members|committee|steering group|chair)\b|\bcan (?:any|an ordinary|every|any old)"
+     r" (?:member|one|body|person)\b[^.!?]{0,40}\?", 0.7, "asks how the network works"),
+    # "is there a Welsh version of the principles?", "the principles in large print?"
+    (r"\b(?:version|copy|copies|translation|pdf|print-?out|edition)s? (?:of|for) (?:the |your"
+     r" |these )?(?:twelve |12 |founding )?(?:principles|constitution|rules)\b[^.!?]{0,40}\?"
+     r"|\bprinciples\b[^.!?]{0,20}\b(?:in|into) (?:welsh|cymraeg|gaelic|irish|scots|polish"
+     r"|urdu|punjabi|bengali|arabic|somali|romanian|portuguese|spanish|french|german|italian"
+     r"|other languages|another language|large print|braille|easy read|audio)\b", 0.7,
+     "asks for the principles in another form"),
     (r"(?:comment (?:[çc]a|cela) (?:marche|fonctionne)|c[óo]mo funciona|wie funktioniert"
      r"|jak to dzia[łl]a|sut mae'?n gweithio|come funziona|hoe werkt)", 0.7,
      "asks how it works (non-English)"),

@@ -260,7 +260,12 @@ sheets envelope envelopes format
 """)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s:.#]*$")
 _WORD_AFTER = re.compile(r"^\s*([A-Za-z]+|[0-9])")
-_POSTCODE_WORD = re.compile(r"post\s*code[\s:.,-]*(?:is[\s:]*)?$", re.IGNORECASE)
+# What makes a lower-case outcode one: "postcode: m14", or where someone lives ("im in bs3").
+# Text-speak that looks like an outcode in lower case ("im in b4 u").
+_TEXTISMS = frozenset({"b4"})
+_POSTCODE_WORD = re.compile(r"post\s*code[\s:.,-]*(?:is[\s:]*)?$|\b(?:i'?m|im|i am|we'?re"
+                            r"|we are|i live|we live|living|based|reside|residing) in\s+$",
+                            re.IGNORECASE)
 
 
 def find_postcodes(text: str, include_outcodes: bool = True) -> list[PostcodeMatch]:
@@ -268,9 +273,10 @@ def find_postcodes(text: str, include_outcodes: bool = True) -> list[PostcodeMat
 
     Full postcodes are found in any case, with or without the space. Outcodes alone
     (``M14``) only with *include_outcodes*, only when written in capitals (or right after
-    the word "postcode"), and not when they read as a road, a motorway, a paper size or
-    a reference ("the M6", "M62 junction 25", "a B5 notebook", "order no. N12"). Which
-    candidate is the sender's home postcode is for the caller to decide.
+    the word "postcode" or "I'm in", "I live in"), and not when they read as a road, a
+    motorway, a paper size or a reference ("the M6", "M62 junction 25", "a B5 notebook",
+    "order no. N12"). Which candidate is the sender's home postcode is for the caller to
+    decide.
     """
     found: list[PostcodeMatch] = []
     taken: list[tuple[int, int]] = []
@@ -297,7 +303,7 @@ def find_postcodes(text: str, include_outcodes: bool = True) -> list[PostcodeMat
 def _outcode_candidate(text: str, m: re.Match[str]) -> Postcode | None:
     token = m.group("out")
     before = text[max(0, m.start() - 40):m.start()]
-    if not token.isupper() and not _POSTCODE_WORD.search(before):
+    if not token.isupper() and (not _POSTCODE_WORD.search(before) or token.lower() in _TEXTISMS):
         return None
     after = _WORD_AFTER.match(text[m.end():m.end() + 40])
     word_after = after.group(1).lower() if after else ""

@@ -295,3 +295,230 @@ def test_a_denied_wish_to_leave_is_no_leave(body: str, want: str | None) -> None
         assert intent == "leave", body
     else:
         assert intent != want, (body, intent)
+
+
+@pytest.mark.parametrize("body", [
+    "Any chance you could look at removing me from your mailing list? Too much on. Jo",
+    "Is it possible to remove me from these emails? Thanks for all you do.",
+    "Sorry all - any chance of taking me off the mailing list? Moving on to other things.",
+    "Please remove me from those emails, it's far too many for me.",
+])
+def test_a_digest_reply_asking_off_the_list_is_leave(body: str) -> None:
+    # a polite request to come off the list, replying to a hub digest, is not a hub post
+    got = classify(mail(body + "\n\n> Leeds hub digest\n> 1. Stall on Saturday\n",
+                        subject="Re: [Leeds] Digest, 3 March 2025", to=HUB, reply_to_ours=77),
+                   CTX)
+    assert got.intent == "leave", got.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "Thanks for removing me from the list last spring. I'd like to rejoin now, LS6 1AA.",
+    "After taking me off your emails in 2023 you were very kind; sign me back up please. M1 1AA",
+])
+def test_a_removal_done_before_is_no_request(body: str) -> None:
+    # "thanks for removing me" tells of what was done; the request is to come back
+    assert classify(mail(body, subject="Back again"), CTX).intent == "join"
+
+
+@pytest.mark.parametrize("body", [
+    "Thanks for taking me off the rota last week, I'll be back on it in May.",
+    "Can someone take the rota off the website? It has phone numbers on it.",
+])
+def test_a_hub_post_about_a_rota_is_no_leave(body: str) -> None:
+    # taking someone off a rota is hub business, not leaving the network
+    got = classify(mail(body, subject="Rota", to=HUB), CTX)
+    assert got.intent == "hub_post", got.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "Keen to join, LS6 1AA. I'll accept the principles once you can tell me what principle 3"
+    " means in practice.",
+    "I'd like to sign up (M14 5RT) and would commit to all twelve as soon as you could confirm"
+    " where the network stands on rent controls.",
+    "Please add me, BS5 6AA. Happy to agree to the principles when someone has explained"
+    " number 8 to me.",
+])
+def test_a_commitment_that_waits_on_an_answer_is_for_a_person(body: str) -> None:
+    # "I'll commit once you can tell me ...": conditional, so a person answers first
+    got = classify(mail(body, subject="Joining"), CTX)
+    assert (got.intent, got.commitment) == ("review", False), got.reasons
+
+
+@pytest.mark.parametrize("body, want", [
+    ("Sign me up. I've read the twelve principles and I agree with the lot. NE6 1AA",
+     "join_commit"),
+    ("I'd like to join - went through your 12 points and I'd sign up to every last one. G12 8AA",
+     "join_commit"),
+    ("Count me in. Looked at the principles, I accept the whole lot. CF10 3NB", "join_commit"),
+    ("Please add me, I endorse all twelve of the founding principles. LS6 1AA", "join_commit"),
+    ("Sign me up. Agree wi every one o the principles. DD1 4HN", "join_commit"),
+    ("I'd like to join, I agree with the lot of you on housing. LS6 1AA", "join"),
+])
+def test_all_of_them_in_other_words(body: str, want: str) -> None:
+    # "the lot", "every last one", "all twelve of the ...": every principle, in other words
+    got = classify(mail(body, subject="Joining"), CTX)
+    assert (got.intent, got.commitment) == (want, want == "join_commit"), got.reasons
+
+
+def test_an_organisation_endorsing_all_twelve_of_them() -> None:
+    # an organisation that endorses "all twelve of its founding principles" commits
+    got = classify(mail("Our branch committee agreed to affiliate and to endorse all twelve of"
+                        " its founding principles.", subject="Affiliation",
+                        sender="Bradford Unite Community <unite.bradford@example.org>"), CTX)
+    assert (got.intent, got.commitment) == ("org_join", True), got.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "How are hub officers chosen? Is there a vote every year?",
+    "Quick one: how do hubs pick their delegates, and can any member stand?",
+    "Who gets to say what the hub campaigns on - is it up to the organisers or the members?",
+    "Can any member call a meeting? I'd like to get one going on bus cuts.",
+    "Is there a Polish translation of the principles? My neighbours would read it then.",
+    "Do you have a large print copy of the twelve principles? My eyesight isn't great.",
+    "Are the principles in Urdu anywhere? A few of us at the mosque would like to read them.",
+])
+def test_how_the_network_works_is_help(body: str) -> None:
+    # questions about how hubs and the network run, or for the principles in another form
+    got = classify(mail(body, subject="A question"), CTX)
+    assert got.intent == "help", got.reasons
+
+
+@pytest.mark.parametrize("body, want", [
+    ("How do I sign up? Is there a fee, or is it free?", "help"),
+    ("How can I join? Do I need to live in a city, or is a village fine?", "help"),
+    ("Hello, how do I become a member? Do I have to go to meetings?", "help"),
+    ("I want to join! How do I do it? Do I have to live in Leeds? LS25 1AA", "join"),
+    ("How do I join? My postcode is M14 5RT.", "join"),
+    ("How can I sign up? Is it free? I'm at LS6 2AB.", "join"),
+])
+def test_asking_how_to_join_and_what_it_takes(body: str, want: str) -> None:
+    # asking how to join along with what it takes is help; a stated wish (or a postcode) joins
+    got = classify(mail(body, subject="Joining?"), CTX)
+    assert got.intent == want, got.reasons
+
+
+@pytest.mark.parametrize("body", [
+    "hiya i wnat to join, im in ls6 2ab",
+    "want ot join please!! M14 5RT",
+    "I wnat to jion the leeds lot. LS6 1AA",
+    "Join me up please - BS5 6AA",
+    "Can you join us up? Two of us at the same address, CF10 3NB",
+])
+def test_a_join_in_slipshod_words(body: str) -> None:
+    # typing slips ("wnat", "jion") and "join me up" are still a join
+    got = classify(mail(body, subject="hello"), CTX)
+    assert got.intent == "join", got.reasons
+
+
+@pytest.mark.parametrize("body, to, want", [
+    ("I don't wnat to join, just asking about the meeting time.", "", "not join"),
+    ("Never wnat to join anything again after the last lot, but good luck.", "", "not join"),
+    ("Anyone wnat to join me at the picket on Saturday?", HUB, "hub_post"),
+    ("Does anybody want ot join us leafleting on Sunday?", HUB, "hub_post"),
+])
+def test_a_mistyped_join_that_is_none(body: str, to: str, want: str) -> None:
+    # a slip is forgiven, but a refusal or an invitation to the hub is still no join
+    intent = classify(mail(body, subject="hello", **({"to": to} if to else {})), CTX).intent
+    assert intent != "join" if want == "not join" else intent == want, intent
+
+
+_OUR_ASK = ("\n\nOn Mon, 3 Mar 2025, For the Many <forthemany.network@gmail.com> wrote:\n"
+            "> Hello,\n>\n> Thanks for writing to us. To put you in your local hub we\n"
+            "> {ask}\n>\n> For the Many\n")
+
+
+@pytest.mark.parametrize("body, ask", [
+    ("Oops, sorry - LS6 2AB", "need your full postcode. Please reply with it."),
+    ("Here you go: M14 5RT", "could not find a postcode. Please reply to this email with your"
+     " postcode."),
+    ("BS5 6AA\n\nCheers, Ali", "still need your postcode - could you send us your postcode?"),
+])
+def test_answering_our_request_for_a_postcode(body: str, ask: str) -> None:
+    # a reply giving the postcode our mail asked for continues the join, whatever its subject
+    got = classify(mail(body + _OUR_ASK.format(ask=ask), subject="Re: Your message to For the"
+                        " Many", reply_to_ours=4321), CTX)
+    assert (got.intent, got.postcode is not None) == ("join", True), got.reasons
+
+
+def test_a_postcode_in_reply_to_other_mail_of_ours() -> None:
+    # a bare postcode answering a digest that asked for nothing is not a join
+    got = classify(mail("LS6 2AB" + _OUR_ASK.format(ask="hope to see you at the stall."),
+                        subject="Re: Your message to For the Many", reply_to_ours=4321), CTX)
+    assert got.intent == "review", got.reasons
+
+
+@pytest.mark.parametrize("subject, body, want", [
+    ("Joining - LS6 1AA", "Please sign me up.\n\n--\nJo Bloggs\nBloggs Plumbing Ltd\nUnit 4,"
+     " Canal Wharf, Leeds LS11 5QD\nOrders: 0113 496 0000", "LS6 1AA"),
+    ("Join (M14 5RT)", "Loved your meeting at the Friends Meeting House, M2 5NS, and I'd like"
+     " to join.", "M14 5RT"),
+    ("Sign up: BS5 6AA", "Hi, sign me up please.\n\nAli Khan\nCaseworker, Bristol Law Centre\n"
+     "2 Old Market, Bristol BS2 0EZ", "BS5 6AA"),
+])
+def test_the_subject_postcode_when_the_body_has_only_look_alikes(
+        subject: str, body: str, want: str) -> None:
+    # a work address or a venue in the body is no home: the subject's postcode is
+    got = classify(mail(body, subject=subject), CTX)
+    assert (got.intent, got.postcode) == ("join", want), got.reasons
+
+
+@pytest.mark.parametrize("body, want", [
+    ("hi want to join, i live in ls6 thanks", "LS6"),
+    ("sign me up, were based in m14 so whichever hub that is", "M14"),
+    ("I'd like to join. I'm in cf10 if that helps.", "CF10"),
+    ("I'd like to join - I bought a b5 notebook for the meetings already!", None),
+])
+def test_a_lower_case_outcode_where_they_live(body: str, want: str | None) -> None:
+    # "I live in ls6": an outcode in lower case after words saying where they live
+    got = classify(mail(body, subject="Joining"), CTX)
+    assert got.postcode == want, got.reasons
+
+
+@pytest.mark.parametrize("body, want", [
+    ("Hello,\n\nI'd like to join please. I teach at a primary school but I live\nin Leeds,"
+     " LS6 2AB, with my partner and two kids and a very old dog.\n\nThanks,\nJo", "LS6 2AB"),
+    ("Hi,\n\nPlease add me to the network. I'm a nurse at the hospital\nand LS6 2AB is my"
+     " postcode.\n\nSam", "LS6 2AB"),
+    ("Hi,\n\nSign me up please. I'm writing from the office so excuse the haste\nbut M14 5RT"
+     " is where we live.\n\nRavi", "M14 5RT"),
+])
+def test_a_home_postcode_in_wrapped_running_text(body: str, want: str) -> None:
+    # a sentence wrapped onto the next line, or "... is my postcode", marks a home, not work
+    got = classify(mail(body, subject="Joining"), CTX)
+    assert got.postcode == want, got.reasons
+
+
+@pytest.mark.parametrize("display, body, want", [
+    ("Nadia K", "I'd like to join please. M1 1AA\n\nThanks,\nNadia Karimi", "Nadia Karimi"),
+    ("Tom O", "Sign me up, LS6 1AA.\n\nCheers\nTom Okonjo", "Tom Okonjo"),
+    ("Sian W.", "Please add me - CF10 3NB\n\nDiolch,\nSian Williams", "Sian Williams"),
+    ("Nadia K", "I'd like to join please. M1 1AA\n\nThanks,\nNadia Shah", "Nadia K"),
+])
+def test_a_surname_cut_to_its_initial(display: str, body: str, want: str) -> None:
+    # "Nadia K" signing "Nadia Karimi" is one person: the fuller spelling wins
+    got = classify(mail(body, subject="Joining", sender=f"{display} <p.v@example.org>"), CTX)
+    assert got.name == want, got.name
+
+
+@pytest.mark.parametrize("body, want", [
+    ("hi want to join, LS6 1AA\n\nthanx", None),
+    ("sign me up pls M14 5RT\n\nthnx", None),
+    ("i'd like to join, BS5 6AA\n\ncheers\nalex", "Alex"),
+    ("add me please, G12 8AA\n\nlove\nmax xx", "Max"),
+])
+def test_thanks_as_typed_is_no_name(body: str, want: str | None) -> None:
+    # "thanx" is a closing, not a name; a name ending in x keeps it
+    got = classify(mail(body, subject="join", sender="k99@example.org"), CTX)
+    assert got.name == want, got.name
+
+
+@pytest.mark.parametrize("body, want", [
+    ("My gran would like to join, she's not online much. Her details:\n\nName: Edna Moss\n"
+     "Email: edna.moss@example.com\nPostcode: HU5 3QA\n\nThanks, Sam", "Edna Moss"),
+    ("Please sign my dad up for me.\n\nFull name - Tom Reid\nE-mail - tom.reid@example.com\n"
+     "Postcode - LS6 1AA\n\nSam", "Tom Reid"),
+])
+def test_a_name_field_in_a_relatives_details(body: str, want: str) -> None:
+    # a signup for one other person gives their name in a "Name:" field: it is theirs
+    got = classify(mail(body, subject="Joining for a relative"), CTX)
+    assert (got.intent, got.name) == ("join", want), got.reasons
