@@ -5,7 +5,7 @@
 who is new, and for every other row its line and why it is skipped (``PROBLEMS``):
 
 =========  ===========================================================================
-address    not a usable email address (email-validator's rules, no DNS)
+address    not a usable email address (email-validator's rules, no DNS), or our own
 erased     the address asked to be erased: never added again (the suppression hash)
 member     already in the store, in any state: nobody doubled, nobody who left re-added
 duplicate  the same address as an earlier line
@@ -148,9 +148,9 @@ def import_members(db: sqlite_utils.Database, file: MemberFile, now: datetime,
     ``checking`` or ``importing``.
     """
     if not apply:
-        return plan_import(db, file, policy.suppression_key, options, progress)
+        return plan_import(db, file, policy, options, progress)
     with transaction(db):
-        plan = plan_import(db, file, policy.suppression_key, options, progress)
+        plan = plan_import(db, file, policy, options, progress)
         if plan.mode == "invite":
             mails, held = _invite(db, plan.new, now, policy, progress)
         else:
@@ -158,19 +158,19 @@ def import_members(db: sqlite_utils.Database, file: MemberFile, now: datetime,
         return replace(plan, applied=True, mails=mails, held_back=tuple(held))
 
 
-def plan_import(db: sqlite_utils.Database, file: MemberFile, key: bytes,
+def plan_import(db: sqlite_utils.Database, file: MemberFile, policy: Policy,
                 options: ImportOptions, progress: Progress | None = None) -> ImportPlan:
     """Check every row against the store; changes nothing."""
     index = load_index(db)
-    hubs = {str(slug): bool(active) for slug, active in db.execute(
-        "SELECT slug, active FROM hubs")}
+    hubs = {str(slug): (bool(active), str(name)) for slug, active, name in db.execute(
+        "SELECT slug, active, name FROM hubs")}
     seen: dict[str, int] = {}
     new: list[Newcomer] = []
     problems: list[Problem] = []
     notes: list[Problem] = []
     total = len(file.rows)
     for done, row in enumerate(file.rows, start=1):
-        checked = _check(db, row, key, hubs, index, seen, options.mode)
+        checked = _check(db, row, policy, hubs, index, seen, options.mode)
         if isinstance(checked, Problem):
             problems.append(checked)
         else:
@@ -187,8 +187,8 @@ def plan_import(db: sqlite_utils.Database, file: MemberFile, key: bytes,
                       tuple(notes))
 
 
-def _check(db: sqlite_utils.Database, row: FileRow, key: bytes, hubs: dict[str, bool],
-           index: CoverageIndex, seen: dict[str, int],
+def _check(db: sqlite_utils.Database, row: FileRow, policy: Policy,
+           hubs: dict[str, tuple[bool, str]], index: CoverageIndex, seen: dict[str, int],
            mode: str) -> Problem | tuple[Newcomer, list[Problem]]:
     """The row's first problem, in PROBLEMS order; else the newcomer and any remarks."""
     line = row.line
@@ -198,7 +198,9 @@ def _check(db: sqlite_utils.Database, row: FileRow, key: bytes, hubs: dict[str, 
         email = check_address(row.email)
     except InvalidAddress as e:
         return Problem(line, "address", f"{row.email!r} is not an email address: {e.reason}")
-    if members.is_suppressed(db, email, key):
+    if _ours(email, policy):
+        return Problem(line, "address", f"{email} is the network's own address")
+    if members.is_suppressed(db, email, policy.suppression_key):
         return Problem(line, "erased", "this address asked to be erased, so it is never "
                                        "added again: delete the row from your spreadsheet")
     held = _held(db, email)
@@ -217,9 +219,8 @@ def _check(db: sqlite_utils.Database, row: FileRow, key: bytes, hubs: dict[str, 
                                              f"{e.reason}")
         decision, postcode = route(parsed, index), parsed.canonical
     if row.hub and row.hub not in hubs:
-        return Problem(line, "hub", f"there is no hub {row.hub!r} (`ftm hubs list` shows "
-                                    "the slugs)")
-    if row.hub and not hubs[row.hub]:
+        return Problem(line, "hub", _unknown_hub(row.hub, hubs))
+    if row.hub and not hubs[row.hub][0]:
         return Problem(line, "hub", f"hub {row.hub!r} has been deactivated (it is no longer "
                                     "in the hubs file)")
     notes = []
@@ -231,6 +232,20 @@ def _check(db: sqlite_utils.Database, row: FileRow, key: bytes, hubs: dict[str, 
         notes.append(Problem(line, "note", f"the file says hub {row.hub}, but members belong "
                                            f"to the hub of their postcode: {decision.rule}"))
     return Newcomer(line, email, row.name, postcode, decision.hub_slug, decision.rule), notes
+
+
+def _ours(email: str, policy: Policy) -> bool:
+    """The network's own address, or one of its sub-addresses (``network+anything@``)."""
+    local, _, domain = email.casefold().rpartition("@")
+    own_local, _, own_domain = policy.address.casefold().rpartition("@")
+    return domain == own_domain and local.split(policy.delimiter)[0] == own_local
+
+
+def _unknown_hub(text: str, hubs: dict[str, tuple[bool, str]]) -> str:
+    named = [slug for slug, (_, name) in hubs.items() if name.casefold() == text.casefold()]
+    if named:
+        return f"{text!r} is a hub's name: the hub column takes its slug, {named[0]}"
+    return f"there is no hub {text!r} (`ftm hubs list` shows the slugs)"
 
 
 STATES = {    # how a member already in the store is described, after "already a member: "

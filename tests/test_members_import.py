@@ -10,13 +10,15 @@ import sys
 from datetime import UTC, datetime
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 from ftm.app import App
 from ftm.cli import cli
 from ftm.wiring import policy
-from lists import erasure, members
+from lists import erasure, imports, members, membership
 from lists.store import transaction
 from tests.listhelp import Network, add_member, deploy, reply_to, text_of
 from tests.servers import SmtpServer
@@ -80,7 +82,9 @@ def test_each_problem_is_reported_with_its_line(tmp_path: Path, smtp_server: Smt
                     "OK@example.org,Ok Again,L8 1AB,\r\n"              # 6: same as 2
                     "pc@example.org,Pc,QQ1 1AA,\r\n"                   # 7
                     "hub@example.org,Hub,L8 1AB,atlantis\r\n"          # 8
-                    ",No Address,L8 1AB,\r\n")                         # 9
+                    ",No Address,L8 1AB,\r\n"                          # 9
+                    "forthemany.network+x@gmail.com,Us,L8 1AB,\r\n"      # 10: ourselves
+                    "name@example.org,Name,L8 1AB,Liverpool South\r\n")  # 11
     r = ftm(app, "members", "import", str(path))
     assert r.exit_code == 0, r.output
     out = r.output
@@ -91,13 +95,17 @@ def test_each_problem_is_reported_with_its_line(tmp_path: Path, smtp_server: Smt
                      "line 7: invalid postcode: 'QQ1 1AA' is not a UK postcode: QQ is not a "
                      "UK postcode area",
                      "line 8: unknown hub: there is no hub 'atlantis'",
-                     "line 9: invalid address: no email address"):
+                     "line 9: invalid address: no email address",
+                     "line 10: invalid address: forthemany.network+x@gmail.com is the "
+                     "network's own address",
+                     "line 11: unknown hub: 'Liverpool South' is a hub's name: the hub "
+                     "column takes its slug, liverpool-south"):
         assert expected in out, (expected, out)
     assert "line 2:" not in out
     assert "Gone@Example.org" not in out           # an erased address is not echoed
     r = ftm(app, "members", "import", str(path), "--apply")
     assert r.exit_code == 0, r.output
-    assert "imported 1 member(s)" in r.output and "7 row(s) skipped" in r.output
+    assert "imported 1 member(s)" in r.output and "9 row(s) skipped" in r.output
     assert set(held(app)) == {"member@example.org", "ok@example.org"}
 
 
@@ -203,6 +211,36 @@ def test_active_needs_a_note_and_invite_takes_none(tmp_path: Path,
     assert r.exit_code == 2
     r = ftm(app, "members", "import", str(path), "--welcome", "--apply")
     assert r.exit_code == 2 and "go with --active" in r.output
+    assert dump(app) == before
+
+
+def test_a_failure_half_way_leaves_nothing(tmp_path: Path, smtp_server: SmtpServer,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # something breaks on the third invitation, or after the active members are written:
+    # the import is one transaction, so no member, consent, mail or audit row remains
+    app = deploy(tmp_path / "d", smtp_server)
+    path = csv_file(tmp_path, HEADER + PEOPLE)
+    before = dump(app)
+    real_invite = membership.invite
+    calls = []
+
+    def failing_invite(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk on fire")
+        return real_invite(*args, **kwargs)
+
+    monkeypatch.setattr(membership, "invite", failing_invite)
+    r = ftm(app, "members", "import", str(path), "--apply")
+    assert r.exit_code != 0 and len(calls) == 3
+    assert dump(app) == before
+
+    def failing_summary(*args: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "_tell_secretaries", failing_summary)
+    r = ftm(app, "members", "import", str(path), "--active", "--consent-note", NOTE, "--apply")
+    assert r.exit_code != 0
     assert dump(app) == before
 
 

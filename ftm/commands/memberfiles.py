@@ -58,7 +58,8 @@ def import_cmd(app: App, file: Path, apply_: bool, invite: bool, consent_note: s
     --invite (the default): each new person becomes pending and is sent the
     confirmation mail a join by email gets (the twelve principles, how to confirm);
     they become members when they reply. The mails wait in the outbox and the daemon
-    sends them within the relay's rate and daily quota.
+    sends them within the relay's rate and daily quota; one run invites at most half
+    of [smtp] daily_quota (--max-invites), so run it again the next day for the rest.
 
     --active --consent-note TEXT: for lists whose commitment to the principles was
     collected elsewhere (paper forms). Members are active at once, in the hub of their
