@@ -22,6 +22,7 @@ from inbox.reading import Reading, read
 from inbox.result import ACTING, Classification
 from inbox.routes import TOKEN_ACTIONS, addresses_in, is_ours
 from inbox.rules import bare_subject
+from lists.addresses import valid_address
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def classify_parsed(p: Parsed, ctx: Context) -> Classification:
     except Exception as e:
         log.exception("classifier failed on %s", p.message_id or "(no Message-ID)")
         return Classification("review", 0.0, (f"classifier error ({type(e).__name__})",),
-                               email=people.valid_address(p.from_addr), from_addr=p.from_addr,
+                               email=valid_address(p.from_addr), from_addr=p.from_addr,
                                message_id=p.message_id, subject=p.subject, body=p.new,
                                size=p.size)
 
@@ -141,25 +142,25 @@ def _who(p: Parsed, r: Reading, d: Decision, intent: str, bounce: bounce_mod.Bou
     """(email, name, organisation) of the person or body the message is about."""
     if intent == "bounce":
         failed = bounce.recipients[0] if bounce and bounce.recipients else None
-        return (people.valid_address(failed) if failed else None), None, None
+        return (valid_address(failed) if failed else None), None, None
     sender = p.from_addr
     if intent == "spam":
-        return people.valid_address(sender), None, None
+        return valid_address(sender), None, None
     if _NOREPLY.match(sender):
         # a form or a helpdesk writing for someone: the address it answers for
         sender = _person_behind(p, ctx) or sender
     if intent == "auto_reply":
         # a filter or helpdesk answering for the member we wrote to: the member
         sender = _answered_for(p, ctx) or sender
-    email = people.valid_address(sender)
+    email = valid_address(sender)
     others = [a for a in addresses_in(p.new) if a != sender.lower() and not is_ours(a, ctx)]
     other = people.preferred_address(p.new, sender.lower(), others) if others else None
     if d.third_party and intent == "join" and len(others) == 1:
         # a signup on behalf of one other person: it is about them, not the writer
-        valid = people.valid_address(others[0])
+        valid = valid_address(others[0])
         return valid or email, people.name_near(p.new, others[0]), None
     if other and intent != "auto_reply":  # "email my colleague instead": still the member
-        email = people.valid_address(other) or email
+        email = valid_address(other) or email
     if intent == "org_join":
         org = people.organisation_name(p.from_name, p.new)
         return email, org, org

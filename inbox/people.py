@@ -3,14 +3,12 @@
 Names come from the display name, the sign-off and phrases such as "my name is ..."
 or "this is ...", and the fuller consistent one wins (``Tunde`` + ``Tunde Okoye``;
 ``Geoff Hunter`` over ``G. Hunter``). Titles go; "Sent from my iPhone" and closing
-words never count as names. Addresses are checked with email-validator (no DNS).
+words never count as names. Addresses are checked by `lists.addresses` (no DNS).
 """
 
 from __future__ import annotations
 
 import re
-
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 _TITLES = {"dr", "dr.", "cllr", "cllr.", "councillor", "mr", "mr.", "mrs", "mrs.", "ms", "ms.",
            "miss", "mx", "mx.", "prof", "prof.", "professor", "rev", "rev.", "revd", "sir",
@@ -347,33 +345,6 @@ _ORG_PHRASE = re.compile(
     r"\b(?i:we'?re|we are|this is|on behalf of|writing from|writing for)\s+(?i:the\s+)?"
     r"((?:[A-Z][\w'’&\-]*|of|the|and|for|at|in|&)(?:\s+(?:[A-Z][\w'’&\-]*|of|the|and|for|at"
     r"|in|&))*)")
-
-
-# Plain ASCII addresses that email-validator accepts unchanged: checked without calling it.
-_PLAIN = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                    r"@(?:(?!xn--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-_SPECIAL = tuple(SPECIAL_USE_DOMAIN_NAMES)
-
-
-def valid_address(addr: str) -> str | None:
-    """The address normalised by email-validator (no DNS), or None when it is not valid.
-
-    The everyday shape (ASCII dot-atom at an ordinary domain) is recognised by a pattern
-    first, since email-validator would return it unchanged; anything else, and any
-    special-use domain, goes to email-validator itself.
-    """
-    if not addr or len(addr) > 320:
-        return None
-    local, _, domain = addr.rpartition("@")
-    if (len(local) <= 64 and len(addr) <= 254 and _PLAIN.fullmatch(addr)
-            and not any(domain == d or domain.endswith("." + d) for d in _SPECIAL)):
-        return addr
-    try:
-        return validate_email(addr, check_deliverability=False).normalized
-    except EmailNotValidError:
-        return None
-    except Exception:  # odd unicode the validator trips on counts as invalid
-        return None
 
 
 _USE_OTHER = re.compile(

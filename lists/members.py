@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,8 +59,11 @@ def get(db: sqlite_utils.Database, member_id: int) -> Member | None:
 def audit(db: sqlite_utils.Database, now: datetime, actor: str, action: str,
           member_id: int | None = None, **detail: Any) -> None:
     """One audit row. *detail* must not hold personal data (addresses, names, postcodes)."""
-    db.execute("INSERT INTO audit_log (at, actor, action, member_id, detail) VALUES (?,?,?,?,?)",
-               [iso(now), actor, action, member_id, json.dumps(detail, sort_keys=True)])
+    db.execute(AUDIT_INSERT, [iso(now), actor, action, member_id,
+                              json.dumps(detail, sort_keys=True)])
+
+
+AUDIT_INSERT = "INSERT INTO audit_log (at, actor, action, member_id, detail) VALUES (?,?,?,?,?)"
 
 
 def create(db: sqlite_utils.Database, email: str, name: str | None, postcode: str | None,
@@ -89,12 +93,19 @@ def update(db: sqlite_utils.Database, member_id: int, now: datetime, **fields: A
                [*fields.values(), iso(now), member_id])
 
 
+CONSENT_INSERT = ("INSERT INTO consents (member_id, principles_hash, message_id, method, "
+                  "given_at, note) VALUES (?, ?, ?, ?, ?, ?)")
+
+
 def record_consent(db: sqlite_utils.Database, member_id: int, principles_version: str,
-                   message_id: str, method: str, now: datetime) -> int:
-    """Record that the member committed to the principles (which text, which message, how)."""
-    cur = db.execute(
-        "INSERT INTO consents (member_id, principles_hash, message_id, method, given_at) "
-        "VALUES (?, ?, ?, ?, ?)", [member_id, principles_version, message_id, method, iso(now)])
+                   message_id: str | None, method: str, now: datetime,
+                   note: str | None = None) -> int:
+    """Record that the member committed to the principles (which text, which message, how).
+
+    *note* says how a commitment made outside mail was collected (an import's paper forms).
+    """
+    cur = db.execute(CONSENT_INSERT,
+                     [member_id, principles_version, message_id, method, iso(now), note])
     return int(cur.lastrowid or 0)
 
 
@@ -140,8 +151,13 @@ def signups_by_sender(db: sqlite_utils.Database, sender: str, since: datetime) -
 
 
 def signups_since(db: sqlite_utils.Database, since: datetime) -> int:
-    """Members created since *since* (a signup storm shows here first)."""
-    row = db.execute("SELECT count(*) FROM members WHERE created_at >= ?", [iso(since)]).fetchone()
+    """Members that mail created since *since* (a signup storm shows here first).
+
+    Members a volunteer imported are not counted: an import is no storm, and must not
+    hold up the next hour's signups by mail.
+    """
+    row = db.execute("SELECT count(*) FROM audit_log WHERE action = 'signup' "
+                     "AND actor = 'email' AND at >= ?", [iso(since)]).fetchone()
     return int(row[0])
 
 
@@ -173,3 +189,22 @@ def describe(db: sqlite_utils.Database, email: str, now: datetime) -> dict[str, 
             "history": list(db.query("SELECT at, actor, action, detail FROM audit_log "
                                      "WHERE member_id = ? ORDER BY id DESC LIMIT 10",
                                      [m.id])) if m else []}
+
+
+STATES = ("pending", "active", "left", "expired", "disabled")
+
+
+def export_rows(db: sqlite_utils.Database, hub: str | None = None,
+                states: tuple[str, ...] = STATES) -> Iterator[dict[str, Any]]:
+    """Members as ``ftm members export`` writes them, oldest first: email, name, postcode,
+    hub (slug, empty when unassigned), state, delivery, joined and confirmed (dates)."""
+    where = [f"m.state IN ({', '.join('?' for _ in states)})"]
+    params: list[Any] = list(states)
+    if hub is not None:
+        where.append("h.slug = ?")
+        params.append(hub)
+    yield from db.query(
+        "SELECT m.email, m.name, m.postcode, h.slug AS hub, m.state, m.delivery, "
+        "substr(m.created_at, 1, 10) AS joined, substr(m.confirmed_at, 1, 10) AS confirmed "
+        "FROM members m LEFT JOIN hubs h ON h.id = m.hub_id "
+        f"WHERE {' AND '.join(where)} ORDER BY m.id", params)

@@ -126,6 +126,17 @@ def _join(db: sqlite_utils.Database, cmd: Join, now: datetime, policy: Policy,
     return _ask_or_confirm(db, m, now, policy, r, action)
 
 
+def invite(db: sqlite_utils.Database, email: str, name: str | None, postcode: str | None,
+           now: datetime, policy: Policy, r: Replier, kind: str = "person",
+           actor: str = "email") -> Result:
+    """A new *pending* member and the mail a join by email gets: the confirmation with the
+    principles, or, without a postcode, the request for one. They become active only
+    when they confirm. *actor* names who made them in the audit log (an import, or mail).
+    """
+    m = members.create(db, email, name, postcode, now, kind, actor=actor)
+    return _ask_or_confirm(db, m, now, policy, r, "pending member created")
+
+
 def _signup_storm(db: sqlite_utils.Database, origin: Origin, now: datetime,
                   policy: Policy) -> str | None:
     """Why a new signup must wait for a person, or None: too many network-wide in the last
@@ -224,9 +235,7 @@ def _activate(db: sqlite_utils.Database, m: Member, origin: Origin, proof: str, 
     routing.assign_hub(db, m.id, m.postcode, now)
     m = _reload(db, m)
     hub = hub_info(db, m.hub_id)
-    ctx: dict[str, Any] = {"name": m.name, "postcode": m.postcode, "home_hub": hub,
-                           "route_rule": m.route_rule, "events": []}
-    r.reply(m.email, "member/welcome", ctx, m.name, m.id, m.hub_id)
+    welcome(m, hub, r)
     if hub:
         for addr in hub["secretaries"]:
             r.notify(addr, "officer/new-member",
@@ -235,6 +244,13 @@ def _activate(db: sqlite_utils.Database, m: Member, origin: Origin, proof: str, 
                      m.id, m.hub_id)
     where = f"hub {hub['slug']}" if hub else "no hub (unassigned)"
     return Result(f"member confirmed ({proof}), {where}", member_id=m.id)
+
+
+def welcome(m: Member, hub: dict[str, Any] | None, r: Replier) -> int | None:
+    """Queue the hub's welcome to a member who has just become active in *hub* (``hub_info``)."""
+    ctx: dict[str, Any] = {"name": m.name, "postcode": m.postcode, "home_hub": hub,
+                           "route_rule": m.route_rule, "events": []}
+    return r.reply(m.email, "member/welcome", ctx, m.name, m.id, m.hub_id)
 
 
 # --- leave, move, status ----------------------------------------------------------------

@@ -438,6 +438,16 @@ def m0900_event_cancellation(db: sqlite_utils.Database) -> None:
     """)
 
 
+@MIGRATIONS(name="1000_members_import")
+def m1000_members_import(db: sqlite_utils.Database) -> None:
+    """A consent's note (how an imported member's commitment was collected), and an index
+    for counting signups made by mail apart from imported ones."""
+    run_script(db, """
+    ALTER TABLE consents ADD COLUMN note TEXT;
+    CREATE INDEX audit_action ON audit_log(action, actor, at);
+    """)
+
+
 @dataclass(frozen=True, slots=True)
 class MigrationStatus:
     applied: list[tuple[str, str]]   # (name, applied_at)

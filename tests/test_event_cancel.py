@@ -176,7 +176,7 @@ def test_migration_keeps_events_and_going_replies(tmp_path: Path) -> None:
                    "'o@example.org', 'scheduled', ?)", [now])
         db.execute("INSERT INTO event_rsvps (event_id, email, created_at) "
                    "VALUES (1, 'a@example.org', ?)", [now])
-    assert migrations.apply(db) == ["0900_event_cancellation"]
+    assert migrations.apply(db)[:1] == ["0900_event_cancellation"]   # and any later ones
     assert db.execute("SELECT state, cancelled_at FROM events").fetchall() == [
         ("scheduled", None)]
     assert db.execute("SELECT email FROM event_rsvps").fetchall() == [("a@example.org",)]

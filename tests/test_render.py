@@ -110,6 +110,9 @@ CONTEXTS: dict[str, dict[str, object]] = {
                            "new_hub": "B", "new_hub_note": "", "rule": "district L8"},
     "officer/member-moved": {"hub_name": "Leeds", "hub_slug": "leeds", "joined_count": 1,
                              "left_count": 0, "joined": "Ann", "left": ""},
+    "officer/members-imported": {"hub_name": "Leeds", "hub_slug": "leeds", "count": 1,
+                                 "note": "paper forms", "welcomed": False,
+                                 "members": "- Ann <a@example.org>, LS6 1AA"},
     # hub lists (#8)
     **{name: {"event": EVENT, "ics": {}, "subject": "Hub meeting", "body": "Come along."}
        for name in ("hub/event", "hub/event-reminder")},

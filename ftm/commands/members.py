@@ -7,15 +7,22 @@ from rich.console import Console
 from rich.table import Table
 
 from ftm.app import App
+from ftm.commands.memberfiles import export_cmd, import_cmd
+from lists.members import STATES
 
 
 @click.group()
 def members() -> None:
-    """Members: list them, look one up, explain their state, set their delivery."""
+    """Members: list them, look one up, explain their state, set their delivery, import
+    and export them as CSV."""
+
+
+members.add_command(import_cmd)
+members.add_command(export_cmd)
 
 
 @members.command("list")
-@click.option("--state", type=click.Choice(["pending", "active", "left", "expired", "disabled"]),
+@click.option("--state", type=click.Choice(STATES),
               help="Only members in this state.")
 @click.option("--hub", "hub_slug", metavar="SLUG", help="Only members of this hub.")
 @click.option("--limit", default=50, show_default=True, help="Show at most this many.")
@@ -102,8 +109,11 @@ def show(app: App, address: str) -> None:
         console.print(f"  joined    {m.created_at[:16]}  confirmed {(m.confirmed_at or '-')[:16]}")
         for c in d["consents"]:
             withdrawn = f", withdrawn {c['withdrawn_at'][:16]}" if c["withdrawn_at"] else ""
+            proof = f" (message {c['message_id']})" if c["message_id"] else \
+                f" (note: {c['note']})" if c["note"] else ""
             console.print(f"  consent   {c['given_at'][:16]} to principles {c['principles_hash']}"
-                          f" by {c['method']} (message {c['message_id']}){withdrawn}")
+                          f" by {c['method']}{proof}{withdrawn}", markup=False,
+                          highlight=False, soft_wrap=True)
         if not d["consents"]:
             console.print("  consent   none recorded")
     tokens = ", ".join(f"{k} x{v}" for k, v in d["pending_tokens"].items()) or "none"
