@@ -79,6 +79,13 @@ def create(db: sqlite_utils.Database, email: str, name: str | None, postcode: st
     return member
 
 
+def signed_up_by(db: sqlite_utils.Database, member_id: int) -> str | None:
+    """Who made the member's signup: ``email`` for their own mail, else the import or tool."""
+    row = db.execute("SELECT actor FROM audit_log WHERE member_id = ? AND action = 'signup' "
+                     "ORDER BY id DESC LIMIT 1", [member_id]).fetchone()
+    return str(row[0]) if row else None
+
+
 def update(db: sqlite_utils.Database, member_id: int, now: datetime, **fields: Any) -> None:
     """Set columns of one member (names from the members table only)."""
     allowed = {"name", "postcode", "kind", "state", "hub_id", "route_rule", "delivery",

@@ -153,7 +153,9 @@ def _signup_storm(db: sqlite_utils.Database, origin: Origin, now: datetime,
 def _ask_or_confirm(db: sqlite_utils.Database, m: Member, now: datetime, policy: Policy,
                     r: Replier, action: str) -> Result:
     if not m.postcode:
-        r.reply(m.email, "member/ask-postcode", {"name": m.name}, m.name, m.id)
+        r.reply(m.email, "member/ask-postcode",
+                {"name": m.name, "invited": members.signed_up_by(db, m.id) not in (None, "email")},
+                m.name, m.id)
         return Result(f"{action}; postcode asked for", member_id=m.id)
     send_confirmation(db, m, now, policy, r, "member/confirm-join")
     return Result(f"{action}; confirmation sent", member_id=m.id)
@@ -169,7 +171,9 @@ def send_confirmation(db: sqlite_utils.Database, m: Member, now: datetime, polic
            "principles_version": policy.principles.version,
            "confirm_address": policy.sub_address(f"confirm-{token}"),
            "reply_to": policy.sub_address(f"confirm-{token}"),
-           "expires_days": policy.token_ttl.days}
+           "expires_days": policy.token_ttl.days,
+           # an imported member never asked us: the mail says where we had them from
+           "invited": members.signed_up_by(db, m.id) not in (None, "email")}
     return r.reply(m.email, template, ctx, m.name, m.id)
 
 

@@ -127,6 +127,9 @@ def test_invite_then_confirm_by_reply(tmp_path: Path, smtp_server: SmtpServer) -
     text = text_of(confirm)
     assert "Please confirm" in str(confirm.message["Subject"])
     assert "12. Transformation of the economic system" in text and "L8 1AB" in text
+    # they never asked us: the mail says where we had them from, not "thank you for asking"
+    assert "you were on the list we kept before" in " ".join(text.split())
+    assert "asking to join" not in text
     assert parseaddr(str(mail["bo@example.org"][0].message["To"])) == ("Bo Khan",
                                                                        "bo@example.org")
     net.deliver(reply_to(confirm, "ann@example.org", "Yes, I agree."))
@@ -390,3 +393,15 @@ def test_a_bad_file_exits_non_zero_with_one_clear_line(tmp_path: Path,
         assert len(lines) == 1 and words in lines[0], (name, r.stderr)
         assert r.stdout == ""
     assert dump(app) == before
+
+
+def test_a_join_by_email_is_still_thanked_for_asking(tmp_path: Path,
+                                                     smtp_server: SmtpServer) -> None:
+    # the import's wording is only for imported people
+    app = deploy(tmp_path / "d", smtp_server)
+    net = Network(app, smtp_server)
+    net.write("cat@example.org", "forthemany.network@gmail.com", "Join",
+              "Please sign me up, L8 1AB. Cat")
+    (confirm,) = net.mail(1)
+    text = " ".join(text_of(confirm).split())
+    assert "Thank you for asking to join" in text and "list we kept before" not in text

@@ -72,7 +72,7 @@ APPROVAL = {"approve_address": "n+approve-T@example.org", "reply_to": "n+approve
 
 # the context each built-in template is queued with (templates/README.md documents it)
 CONTEXTS: dict[str, dict[str, object]] = {
-    "member/confirm-join": {"principles": ["One", "Two"], "postcode": "L8 1AB",
+    "member/confirm-join": {"principles": ["One", "Two"], "postcode": "L8 1AB", "invited": False,
                             "confirm_address": "n+confirm-T@example.org"},
     "member/welcome": {"home_hub": {"contacts": {"membership_secretary": "m@example.org"}},
                        "events": [{"when": "Sat 5 Dec 14:00", "title": "Meeting",
@@ -93,7 +93,8 @@ CONTEXTS: dict[str, dict[str, object]] = {
                       "consents": [{"version": "sha256:ab", "given_at": "2026-01-02",
                                     "withdrawn_at": None}]},
     "member/help": {},
-    "member/reminder": {"principles": ["One", "Two"], "confirm_address": "n+confirm-T@x.org"},
+    "member/reminder": {"principles": ["One", "Two"], "confirm_address": "n+confirm-T@x.org",
+                        "invited": False},
     "officer/new-member": {"home_hub": {"name": "Leeds", "slug": "leeds"},
                            "member": {"name": "Ann", "email": "a@example.org",
                                       "postcode": "LS6 1AA", "kind": "person"}},
