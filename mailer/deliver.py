@@ -39,12 +39,11 @@ from mailer.config import RelayConfig
 from mailer.ics import attachments_for
 from mailer.mime import encode
 from mailer.render import TemplateError
-from mailer.smtp import (
+from mailer.smtp import Envelope, SmtpClient
+from mailer.smtpreply import (
     LOST,
-    Envelope,
     Reply,
     SmtpAuthFailed,
-    SmtpClient,
     SmtpError,
     SmtpPermanent,
     SmtpTemporary,
