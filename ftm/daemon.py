@@ -35,11 +35,12 @@ from ftm.scheduler import Job, Scheduler
 from ftm.sdnotify import Notifier
 from ftm.settings import Settings
 from ftm.wiring import policy, processing
+from inbox.imap import WatchConfig
 from inbox.oneclick import unsubscriber
 from inbox.outcome import Outcome, Processor
 from inbox.process import processor
 from inbox.receive import Receiver, ReceiverConfig
-from inbox.watch import WatchConfig, Watcher
+from inbox.watch import Watcher
 from inbox.web import WebConfig, WebServer
 from lists.clock import utcnow
 from lists.store import open_db

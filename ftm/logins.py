@@ -7,8 +7,8 @@ share one when their client and refresh token are the same. Without a refresh to
 an access token set by hand (``FTM_IMAP_OAUTH_TOKEN``, ...) is used as it is, read at
 each login. The OAuth errors are mapped here, in one place, to each room's own:
 
-    OAuthRefused      -> inbox.watch.LoginFailed    mailer.smtp.SmtpAuthFailed
-    OAuthUnavailable  -> inbox.watch.WatchError     mailer.smtp.SmtpTemporary
+    OAuthRefused      -> inbox.imap.LoginFailed     mailer.smtpreply.SmtpAuthFailed
+    OAuthUnavailable  -> inbox.imap.WatchError      mailer.smtpreply.SmtpTemporary
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Literal
 from ftm.credentials import SECRETS
 from ftm.oauth import OAuthClient, OAuthError, OAuthRefused, SecretToken, TokenSource, TokenSources
 from ftm.settings import ConfigError, Settings
-from inbox.watch import LoginFailed, WatchError
-from mailer.smtp import SmtpAuthFailed, SmtpTemporary
+from inbox.imap import LoginFailed, WatchError
+from mailer.smtpreply import SmtpAuthFailed, SmtpTemporary
 
 Protocol = Literal["imap", "smtp"]
 

@@ -12,8 +12,9 @@ from ftm.settings import ConfigError, Settings
 from mailer.bulk import BulkSender
 from mailer.compose import Composer
 from mailer.config import DkimConfig, Identity, RelayConfig
-from mailer.deliver import OutboxDeliverer, RunReport
+from mailer.deliver import OutboxDeliverer
 from mailer.dkim import DkimError, Signer
+from mailer.engine import RunReport
 from mailer.render import Renderer
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ftm.settings import SECRETS, SECTIONS, table
+from ftm.credentials import SECRETS
+from ftm.sections import SECTIONS, table
 
 
 def toml_value(value: Any) -> str:

@@ -40,7 +40,8 @@ from lists.sends import NewSend, SendRow, Summary
 from lists.store import transaction
 from mailer.compose import Composer, Hub
 from mailer.config import RelayConfig
-from mailer.deliver import UNSUB_TTL, Engine, Job, RunReport, chunk_size
+from mailer.deliver import UNSUB_TTL
+from mailer.engine import Engine, Job, RunReport, chunk_size
 from mailer.ics import attachments_for
 from mailer.personalise import Skeleton
 from mailer.render import Rendered, variables

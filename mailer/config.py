@@ -13,7 +13,7 @@ class AccessTokens(Protocol):
     """Where an XOAUTH2 login gets its access token; asked at every login.
 
     ``token()`` may block briefly to fetch a fresh token, and raises an
-    ``mailer.smtp.SmtpError`` when none can be had (ftm maps its OAuth errors so).
+    ``mailer.smtpreply.SmtpError`` when none can be had (ftm maps its OAuth errors so).
     ``invalidate(token)`` tells it the relay refused *token*.
     """
 

@@ -1,6 +1,6 @@
 """The SMTP transport: an asyncio client that pipelines (RFC 2920) over one reused connection.
 
-Speaks EHLO, STARTTLS or implicit TLS, AUTH PLAIN, LOGIN and XOAUTH2, then sends
+Speaks EHLO, STARTTLS or implicit TLS, logs in (``mailer.smtpauth``), then sends
 many messages per connection. With PIPELINING, ``MAIL``/``RCPT``/``DATA`` go in
 one write, and the end-of-data dot of one message travels with the next message's
 commands, so each message costs one round trip. Every recipient gets its own
@@ -9,89 +9,28 @@ failed. Before a message's end-of-data dot is written, ``send_batch`` awaits the
 caller's record of the previous message, so at most one accepted message per
 connection is not yet in the store (what a crash could send twice).
 
-Errors of sockets, TLS and timeouts are mapped here, in one place, to::
-
-    SmtpError                 the relay cannot be used right now
-    ├── SmtpTemporary         try again later (4xx for the session, timeout, lost line)
-    │   └── SmtpThrottled     the relay asks us to slow down (too many logins, rate)
-    └── SmtpPermanent         a 5xx for the whole session (e.g. MAIL FROM refused)
-        └── SmtpAuthFailed    the relay refused our login: fix the credentials
+Errors of sockets, TLS and timeouts are mapped here, in one place, to the
+``SmtpError`` tree drawn in ``mailer.smtpreply``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import logging
-import re
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from mailer.config import RelayConfig
-
-log = logging.getLogger(__name__)
-
-# answers that are about us and the relay, not about one recipient (a full mailbox is
-# "over quota" too, so words alone are not enough: the enhanced status code decides first)
-_THROTTLE = re.compile(r"too many (login|connection|message|recipient)s|rate.?limit|"
-                       r"sending (limit|quota)|slow down", re.IGNORECASE)
-_THROTTLE_CODES = ("4.7.0", "5.4.5", "4.7.28", "4.3.2")
-
-
-class SmtpError(Exception):
-    """The relay cannot be used right now; ``reply`` holds its answer when it gave one."""
-
-    def __init__(self, message: str, reply: Reply | None = None) -> None:
-        super().__init__(message)
-        self.reply = reply
-
-
-class SmtpTemporary(SmtpError):
-    """Try again later: a 4xx for the session, a timeout or a lost connection."""
-
-
-class SmtpThrottled(SmtpTemporary):
-    """The relay asks us to slow down ("too many login attempts", a rate or quota limit)."""
-
-
-class SmtpPermanent(SmtpError):
-    """A 5xx for the whole session."""
-
-
-class SmtpAuthFailed(SmtpPermanent):
-    """The relay refused our login."""
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """One SMTP reply; ``code`` 0 means none came (the connection was lost first)."""
-
-    code: int
-    text: str
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.text}" if self.code else self.text
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.code < 400
-
-    @property
-    def throttle(self) -> bool:
-        """The relay wants us to slow down (not a problem with this recipient)."""
-        if self.code < 400:
-            return False
-        status = self.text.split(" ", 1)[0]
-        if status in _THROTTLE_CODES or self.code == 454:
-            return True
-        if status[:4] in ("4.2.", "5.2.", "5.1.", "4.1."):   # mailbox or address problems
-            return False
-        return bool(_THROTTLE.search(self.text))
-
-
-LOST = Reply(0, "connection lost before the relay answered")
+from mailer.smtpauth import login
+from mailer.smtpreply import (
+    LOST,
+    Reply,
+    SmtpError,
+    SmtpPermanent,
+    SmtpTemporary,
+    SmtpThrottled,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +116,7 @@ class SmtpClient:
                 raise SmtpTemporary(f"TLS with {self.cfg.host} failed: {_why(e)}") from e
             await self.ehlo()
         if self.cfg.username:
-            await self.login()
+            await login(self)
 
     async def ehlo(self) -> None:
         reply = await self.command(f"EHLO {self.cfg.helo}\r\n".encode())
@@ -187,68 +126,6 @@ class SmtpClient:
         for line in reply.text.split("\n")[1:]:
             word, _, rest = line.strip().partition(" ")
             self.extensions[word.lower()] = rest
-
-    async def login(self) -> None:
-        """AUTH XOAUTH2 (auth = xoauth2), else PLAIN, else LOGIN; secrets never logged."""
-        offered = self.extensions.get("auth", "").upper().split()
-        user = self.cfg.username
-        if self.cfg.auth == "xoauth2":
-            reply = await self._xoauth2(user)
-        elif "PLAIN" in offered or not offered:
-            blob = base64.b64encode(f"\0{user}\0{self.cfg.password or ''}".encode())
-            reply = await self.command(b"AUTH PLAIN " + blob + b"\r\n")
-        elif "LOGIN" in offered:
-            reply = await self.command(b"AUTH LOGIN\r\n")
-            if reply.code == 334:
-                reply = await self.command(base64.b64encode(user.encode()) + b"\r\n")
-            if reply.code == 334:
-                reply = await self.command(
-                    base64.b64encode((self.cfg.password or "").encode()) + b"\r\n")
-        else:
-            raise SmtpPermanent(f"{self.cfg.host} offers no login method ftm speaks "
-                                f"({' '.join(offered)})")
-        if reply.code == 235:
-            return
-        if reply.throttle:
-            raise SmtpThrottled(f"{self.cfg.host} refused the login for now: {reply}", reply)
-        if reply.code >= 500:
-            raise SmtpAuthFailed(f"{self.cfg.host} refused the login for {user}: {reply}", reply)
-        raise SmtpTemporary(f"{self.cfg.host} could not log in {user}: {reply}", reply)
-
-    async def _xoauth2(self, user: str) -> Reply:
-        """AUTH XOAUTH2 with the current access token; when the relay refuses it as if it
-        had expired, the token is invalidated and the login tried once with a fresh one."""
-        token = await self._access_token()
-        reply = await self._auth_xoauth2(user, token)
-        tokens = self.cfg.oauth
-        if tokens is None or not _maybe_stale(reply):
-            return reply
-        tokens.invalidate(token)
-        fresh = await self._access_token()
-        if fresh == token:
-            return reply        # nothing fresher to offer (a fixed token, or a new one)
-        log.info("relay %s: the access token for %s was refused; trying a fresh one",
-                 self.cfg.host, user)
-        reply = await self._auth_xoauth2(user, fresh)
-        if _maybe_stale(reply):
-            tokens.invalidate(fresh)
-        return reply
-
-    async def _access_token(self) -> str:
-        """The token to log in with, asked for in a thread (a refresh is an HTTP request)."""
-        tokens = self.cfg.oauth
-        token = await asyncio.to_thread(tokens.token) if tokens is not None else None
-        if not token:
-            raise SmtpAuthFailed(f"no OAuth access token for {self.cfg.username} on "
-                                 f"{self.cfg.host}")
-        return token
-
-    async def _auth_xoauth2(self, user: str, token: str) -> Reply:
-        blob = base64.b64encode(f"user={user}\x01auth=Bearer {token}\x01\x01".encode())
-        reply = await self.command(b"AUTH XOAUTH2 " + blob + b"\r\n")
-        if reply.code == 334:  # the error details come as a challenge; answer empty
-            reply = await self.command(b"\r\n")
-        return reply
 
     # -- replies -------------------------------------------------------------------
     async def read_reply(self) -> Reply:
@@ -426,12 +303,6 @@ def _stopping(on_result: OnResult) -> OnResult:
         except SmtpError as e:
             raise _Stop(e) from e
     return wrapped
-
-
-def _maybe_stale(reply: Reply) -> bool:
-    """A login answer that may mean an expired access token: 535, or a 454 that is not
-    the relay asking us to slow down."""
-    return reply.code == 535 or (reply.code == 454 and not _THROTTLE.search(reply.text))
 
 
 def _session_error(what: str, reply: Reply) -> SmtpError:

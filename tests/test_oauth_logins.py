@@ -19,7 +19,8 @@ from ftm.logins import RelayTokens
 from ftm.mailing import relay_config
 from ftm.oauth import TokenSource, TokenSources
 from ftm.settings import ConfigError, Settings, load
-from inbox.watch import LoginFailed, Watcher, WatchError
+from inbox.imap import LoginFailed, WatchError
+from inbox.watch import Watcher
 from lists import outbox
 from lists.outbox import OutgoingMail, enqueue
 from lists.store import transaction

@@ -17,7 +17,8 @@ from imapclient import IMAPClient
 
 from inbox import cursor as cursors
 from inbox import watch
-from inbox.watch import LoginFailed, WatchConfig, Watcher, WatchError
+from inbox.imap import LoginFailed, WatchConfig, WatchError
+from inbox.watch import Watcher
 from lists.clock import utcnow
 from lists.store import StoreBusy
 from tests.recording import RecordingProcessor, make_message, subject_for

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import click
 
-from ftm import settings as settings_mod
 from ftm.app import App
+from ftm.credentials import SECRETS
+from ftm.sections import table
 from ftm.starter import starter_config, toml_value
 
 
 def _settings_epilog() -> str:
     lines = ["\b", "Settings ([section] key = default: what it is; variable):"]
-    for info in settings_mod.table():
+    for info in table():
         choices = f" ({'|'.join(info.choices)})" if info.choices else ""
         lines.append(f"  [{info.section}] {info.key} = {toml_value(info.default)}"
                      f"{choices}")
@@ -22,7 +23,7 @@ def _settings_epilog() -> str:
     lines.append("")
     lines.append("\b")
     lines.append("Secrets (only from the environment or systemd credentials):")
-    for s in settings_mod.SECRETS.values():
+    for s in SECRETS.values():
         lines.append(f"  {s.env} or credential {s.credential}: {s.help}")
     return "\n".join(lines)
 
@@ -49,7 +50,7 @@ def show(app: App) -> None:
             click.echo(f"\n[{section}]")
         click.echo(f"{info.key} = {toml_value(value)}  # {source}")
     click.echo("\n# secrets")
-    for secret in settings_mod.SECRETS.values():
+    for secret in SECRETS.values():
         src = s.secret_source(secret.name)
         click.echo(f"# {secret.name}: {'******** from ' + src if src else 'not set'}")
 

@@ -12,7 +12,7 @@ from lists import outbox as outbox_mod
 from lists import relays, sends
 from lists.clock import utcnow
 from lists.store import transaction
-from mailer.deliver import RunReport
+from mailer.engine import RunReport
 
 
 def _when(dt: object) -> str:

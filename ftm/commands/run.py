@@ -8,7 +8,7 @@ import click
 
 from ftm import daemon
 from ftm.app import App, setup_logging
-from inbox.watch import WatchError
+from inbox.imap import WatchError
 from inbox.web import WebError
 
 

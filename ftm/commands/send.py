@@ -18,7 +18,7 @@ from lists.sends import NewSend, SendError
 from lists.store import transaction
 from mailer.bulk import create_send, make_skeleton
 from mailer.compose import Hub
-from mailer.deliver import RunReport
+from mailer.engine import RunReport
 from mailer.render import TemplateError
 
 
