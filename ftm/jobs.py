@@ -74,12 +74,13 @@ def build_jobs(app: App, db: sqlite_utils.Database,
     def event_reminders(now: datetime) -> str:
         with transaction(db):
             r = Replier(db, now, rules.replies_per_day, rules.suppression_key)
-            n = events.remind_due(db, now, r)
+            n = events.remind_due(db, now, r, rules.reminder_hour)
         return f"{n} event reminder(s) created"
 
     def hub_digests(now: datetime) -> str:
         with transaction(db):
-            made = digests.make_due(db, now, rules.timezone)
+            made = digests.make_due(db, now, rules.timezone, rules.digest_hour,
+                                    rules.digest_weekday)
         return f"{len(made)} digest(s) created"
 
     def bulk_sends(now: datetime) -> str:

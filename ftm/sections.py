@@ -1,7 +1,7 @@
 """The settings table: one frozen dataclass per ``[section]``, each field with its default and help.
 
 Each field's metadata holds its help text, its choices, whether it is a path
-(relative to the config file's folder) and its minimum; ``table()`` reads them into
+(relative to the config file's folder) and its bounds; ``table()`` reads them into
 one row per setting. That one table drives validation and loading (``ftm.settings``),
 ``ftm config --help``, the starter config that ``ftm init`` writes (``ftm.starter``)
 and ``ftm config show``.
@@ -16,11 +16,13 @@ from typing import Any
 
 from ftm.oauth import TOKEN_URL
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 
 def _s(default: Any, help: str, choices: tuple[str, ...] = (), path: bool = False,
-       minimum: float | None = None) -> Any:
+       minimum: float | None = None, maximum: float | None = None) -> Any:
     return field(default=default, metadata={"help": help, "choices": choices, "path": path,
-                                            "minimum": minimum})
+                                            "minimum": minimum, "maximum": maximum})
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,9 @@ class LimitsSettings:
     signups_per_sender_per_day: int = _s(3, "new signups one sender's mail may make in a day "
                                             "(signing up others) before review",
                                minimum=1)
+    hard_bounces_to_disable: float = _s(3.0, "a member whose mail bounced this many times for "
+                                             "good is disabled and their secretary told (a "
+                                             "temporary failure counts a quarter)", minimum=0.25)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +158,11 @@ class ListsSettings:
     bulk_run_seconds: int = _s(40, "seconds one run of the bulk-send job may take before the "
                                    "other jobs get their turn (it resumes 10 s later)",
                                minimum=5)
+    digest_hour: int = _s(8, "local hour when hub digests go out", minimum=0, maximum=23)
+    digest_weekday: str = _s("monday", "the day weekly digests go out",
+                             choices=WEEKDAYS)
+    event_reminder_hour: int = _s(9, "local hour, the day before an event, when its reminder "
+                                     "goes out", minimum=0, maximum=23)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +214,7 @@ class SettingInfo:
     choices: tuple[str, ...]
     path: bool
     minimum: float | None
+    maximum: float | None
 
     @property
     def env(self) -> str:
@@ -223,5 +234,6 @@ def table() -> list[SettingInfo]:
         for f in dataclasses.fields(cls):
             rows.append(SettingInfo(section, f.name, hints[f.name], f.default,
                                     f.metadata["help"], f.metadata["choices"],
-                                    f.metadata["path"], f.metadata["minimum"]))
+                                    f.metadata["path"], f.metadata["minimum"],
+                                    f.metadata["maximum"]))
     return rows

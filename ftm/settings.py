@@ -128,6 +128,8 @@ def _coerce(info: SettingInfo, raw: Any, where: str, from_env: bool) -> Any:
         raise ConfigError(f"{where}: {name}: expected {expected}, got {value!r}")
     if info.minimum is not None and value < info.minimum:
         raise ConfigError(f"{where}: {name}: expected at least {info.minimum:g}, got {value!r}")
+    if info.maximum is not None and value > info.maximum:
+        raise ConfigError(f"{where}: {name}: expected at most {info.maximum:g}, got {value!r}")
     return value
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ftm.app import App
 from ftm.contexts import inbox_context
+from ftm.sections import WEEKDAYS
 from ftm.settings import ConfigError, Settings
 from inbox.process import Processing
 from lists.clock import utcnow
@@ -37,7 +38,11 @@ def policy(app: App) -> Policy:
                   signups_per_sender_per_day=s.limits.signups_per_sender_per_day,
                   trust_dkim_for_join=s.auth.trust_dkim_for_join,
                   timezone=s.network.timezone,
-                  approval_ttl=timedelta(days=s.lists.approval_ttl_days))
+                  approval_ttl=timedelta(days=s.lists.approval_ttl_days),
+                  digest_hour=s.lists.digest_hour,
+                  digest_weekday=WEEKDAYS.index(s.lists.digest_weekday),
+                  reminder_hour=s.lists.event_reminder_hour,
+                  hard_bounces_to_disable=s.limits.hard_bounces_to_disable)
 
 
 def processing(app: App) -> Processing:

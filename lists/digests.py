@@ -1,11 +1,12 @@
 """Hub digests: a hub's upcoming events and new posts, once a day or once a week.
 
-``make_due`` is the scheduler's job. A hub's digest is due at ``DIGEST_HOUR`` local
-time every day (``digest = "daily"`` in the hubs file) or every Monday
-(``"weekly"``). It lists upcoming scheduled events first (soonest first), then the
-approved posts, each item in one digest only (``digest_items`` is unique per item),
-and goes only to the hub's members who chose the digest: members who get each
-message already had every item. A digest with nothing in it is never sent.
+``make_due`` is the scheduler's job. A hub's digest is due at the digest hour (08:00
+local time unless ``[lists] digest_hour`` says otherwise) every day (``digest =
+"daily"`` in the hubs file) or every Monday (``"weekly"``; ``[lists] digest_weekday``).
+It lists upcoming scheduled events first (soonest first), then the approved posts,
+each item in one digest only (``digest_items`` is unique per item), and goes only to
+the hub's members who chose the digest: members who get each message already had
+every item. A digest with nothing in it is never sent.
 """
 
 from __future__ import annotations
@@ -21,25 +22,27 @@ from lists.clock import iso, parse
 from lists.hubref import HubRef
 from lists.sends import NewSend
 
-DIGEST_HOUR = 8   # local time
-WEEKDAY = 0       # Monday, for weekly digests
+DIGEST_HOUR = 8   # local time (the default of [lists] digest_hour)
+WEEKDAY = 0       # Monday, for weekly digests (the default of [lists] digest_weekday)
 MAX_ITEMS = 100   # per digest; the rest wait for the next one
 
 
-def slot(period: str, now: datetime, tz: str) -> datetime:
-    """The latest moment at or before *now* when a *period* digest was due (UTC).
+def slot(period: str, now: datetime, tz: str, hour: int = DIGEST_HOUR,
+         weekday: int = WEEKDAY) -> datetime:
+    """The latest moment at or before *now* when a *period* digest was due (UTC): *hour*
+    local time each day, or on *weekday* (0 Monday) for weekly digests.
 
     >>> slot("daily", datetime(2026, 11, 25, 7, tzinfo=UTC), "Europe/London").day
     24
     """
     zone = ZoneInfo(tz)
     local = now.astimezone(zone)
-    at = datetime.combine(local.date(), time(DIGEST_HOUR), tzinfo=zone)
+    at = datetime.combine(local.date(), time(hour), tzinfo=zone)
     if at > local:
-        at = datetime.combine(local.date() - timedelta(days=1), time(DIGEST_HOUR), tzinfo=zone)
+        at = datetime.combine(local.date() - timedelta(days=1), time(hour), tzinfo=zone)
     if period == "weekly":
-        back = (at.weekday() - WEEKDAY) % 7
-        at = datetime.combine(at.date() - timedelta(days=back), time(DIGEST_HOUR), tzinfo=zone)
+        back = (at.weekday() - weekday) % 7
+        at = datetime.combine(at.date() - timedelta(days=back), time(hour), tzinfo=zone)
     return at.astimezone(ZoneInfo("UTC"))
 
 
@@ -89,13 +92,14 @@ def make(db: sqlite_utils.Database, hub: HubRef, now: datetime) -> int | None:
     return send_id
 
 
-def make_due(db: sqlite_utils.Database, now: datetime, tz: str) -> list[int]:
+def make_due(db: sqlite_utils.Database, now: datetime, tz: str, hour: int = DIGEST_HOUR,
+             weekday: int = WEEKDAY) -> list[int]:
     """Make every hub's digest that is due (joins the caller's transaction); the sends made."""
     made = []
     hubs = [hubref.HubRef(r[0], r[1], r[2], r[3]) for r in db.execute(
         "SELECT id, slug, name, digest FROM hubs WHERE active = 1 ORDER BY id")]
     for hub in hubs:
-        due = slot(hub.digest, now, tz)
+        due = slot(hub.digest, now, tz, hour, weekday)
         last = last_at(db, hub.id)
         if last is not None and last >= due:
             continue

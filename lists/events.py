@@ -37,7 +37,7 @@ from lists.policy import Policy, Result
 from lists.replies import Replier
 from lists.sends import NewSend
 
-REMIND_HOUR = 9   # local hour on the day before an event when its reminder goes
+REMIND_HOUR = 9   # local hour on the day before an event when its reminder goes (default)
 
 
 def local_to_utc(day: str, start: str, tz: str) -> datetime:
@@ -241,14 +241,15 @@ def going_count(db: sqlite_utils.Database, event_id: int) -> int:
                           [event_id]).fetchone()[0])
 
 
-def reminder_time(e: dict[str, Any]) -> datetime:
-    """When an event's reminder is due: the day before, at ``REMIND_HOUR`` local time."""
+def reminder_time(e: dict[str, Any], hour: int = REMIND_HOUR) -> datetime:
+    """When an event's reminder is due: the day before, at *hour* local time."""
     tz = ZoneInfo(e["timezone"])
     day = date.fromisoformat(e["local_date"]) - timedelta(days=1)
-    return datetime.combine(day, time(REMIND_HOUR), tzinfo=tz).astimezone(ZoneInfo("UTC"))
+    return datetime.combine(day, time(hour), tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
 
-def remind_due(db: sqlite_utils.Database, now: datetime, r: Replier) -> int:
+def remind_due(db: sqlite_utils.Database, now: datetime, r: Replier,
+               hour: int = REMIND_HOUR) -> int:
     """Send the reminders that are due (joins the caller's transaction); how many went.
 
     An event approved after its reminder time needs none: its notice is fresh.
@@ -256,7 +257,7 @@ def remind_due(db: sqlite_utils.Database, now: datetime, r: Replier) -> int:
     sent = 0
     for e in list(db.query("SELECT * FROM events WHERE state = 'scheduled' AND reminded_at IS "
                            "NULL AND starts_at > ? ORDER BY starts_at", [iso(now)])):
-        due = reminder_time(e)
+        due = reminder_time(e, hour)
         if now < due:
             continue
         db.execute("UPDATE events SET reminded_at = ? WHERE id = ?", [iso(now), e["id"]])

@@ -47,7 +47,6 @@ from lists.replies import Replier
 
 HARD_BOUNCE_SCORE = 1.0
 SOFT_BOUNCE_SCORE = 0.25
-DISABLE_AT_SCORE = 3.0
 CONFIRM_TEMPLATES = ("member/confirm-join", "member/reminder")
 
 
@@ -61,7 +60,7 @@ def run(db: sqlite_utils.Database, command: Command, now: datetime, policy: Poli
         case Review(reason=reason):
             res = Result("sent to review", folder="review", reason=reason)
         case Bounce():
-            res = _bounce(db, command, now, r)
+            res = _bounce(db, command, now, policy, r)
         case Join():
             res = _join(db, command, now, policy, r)
         case Commit():
@@ -340,7 +339,8 @@ def _member_context(db: sqlite_utils.Database, m: Member) -> dict[str, Any]:
 
 # --- bounces ----------------------------------------------------------------------------
 
-def _bounce(db: sqlite_utils.Database, cmd: Bounce, now: datetime, r: Replier) -> Result:
+def _bounce(db: sqlite_utils.Database, cmd: Bounce, now: datetime, policy: Policy,
+            r: Replier) -> Result:
     hit = []
     for addr in cmd.recipients:
         m = members.find(db, addr)
@@ -350,7 +350,7 @@ def _bounce(db: sqlite_utils.Database, cmd: Bounce, now: datetime, r: Replier) -
         members.update(db, m.id, now, bounce_score=score)
         members.audit(db, now, "bounce", "bounce", m.id, hard=cmd.hard, status=cmd.status,
                       score=score)
-        if m.state == "active" and score >= DISABLE_AT_SCORE:
+        if m.state == "active" and score >= policy.hard_bounces_to_disable:
             members.update(db, m.id, now, state="disabled")
             members.audit(db, now, "bounce", "disabled", m.id, score=score)
             hub = hub_info(db, m.hub_id)

@@ -24,6 +24,10 @@ class Policy:
     # the hub lists (#8)
     timezone: str = "Europe/London"            # events are written in local time
     approval_ttl: timedelta = timedelta(days=7)  # how long an approval code works
+    digest_hour: int = 8                       # local hour digests go out
+    digest_weekday: int = 0                    # weekly digests: 0 Monday ... 6 Sunday
+    reminder_hour: int = 9                     # local hour, the day before an event
+    hard_bounces_to_disable: float = 3.0       # bounce score that disables a member
 
     @property
     def domain(self) -> str:

@@ -275,6 +275,18 @@ def test_digest_slot_is_daily_or_monday_morning() -> None:
                                                                      tzinfo=UTC)
 
 
+def test_digest_and_reminder_times_follow_the_settings() -> None:
+    # [lists] digest_hour = 18, digest_weekday = "friday", event_reminder_hour = 17
+    wed = datetime(2027, 7, 14, 20, 0, tzinfo=UTC)      # a Wednesday, 21:00 BST
+    assert digests.slot("daily", wed, "Europe/London", 18) == datetime(2027, 7, 14, 17, 0,
+                                                                       tzinfo=UTC)
+    assert digests.slot("weekly", wed, "Europe/London", 18, 4) == datetime(2027, 7, 9, 17, 0,
+                                                                           tzinfo=UTC)
+    e = {"timezone": "Europe/London", "local_date": "2027-01-20"}
+    assert events.reminder_time(e, 17) == datetime(2027, 1, 19, 17, 0, tzinfo=UTC)
+    assert events.reminder_time(e) == datetime(2027, 1, 19, 9, 0, tzinfo=UTC)
+
+
 def test_digest_reader_gets_no_single_posts_and_can_switch_by_email(net: Network) -> None:
     # Dee (digest) gets no post; Ann asks for the digest by email, then gets none either;
     # Dee asks for every message and gets the next one

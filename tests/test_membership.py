@@ -227,6 +227,19 @@ def test_hard_bounces_disable_and_tell_the_secretary(hubs_db: sqlite_utils.Datab
     assert len(told) == 1
 
 
+def test_the_bounce_threshold_is_the_deployments(hubs_db: sqlite_utils.Database) -> None:
+    # [limits] hard_bounces_to_disable = 1: one hard bounce disables; a soft one does not
+    from dataclasses import replace
+    strict = replace(POLICY, hard_bounces_to_disable=1.0)
+    active(hubs_db)
+    run(hubs_db, Bounce(origin("mailer-daemon@example.net"), (ANN,), hard=False,
+                        status="4.2.2"), policy=strict)
+    assert members.find(hubs_db, ANN).state == "active"  # type: ignore[union-attr]
+    run(hubs_db, Bounce(origin("mailer-daemon@example.net"), (ANN,), hard=True,
+                        status="5.1.1"), policy=strict)
+    assert members.find(hubs_db, ANN).state == "disabled"  # type: ignore[union-attr]
+
+
 def test_erase_needs_a_token_then_leaves_no_trace(hubs_db: sqlite_utils.Database,
                                                   db_path: Path) -> None:
     # erase: a token mail first; on confirmation name, address and postcode leave the file

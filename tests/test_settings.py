@@ -56,6 +56,9 @@ def test_environment_wins_over_file(tmp_path: Path) -> None:
     ("[http]\nlisten = \"8080\"\n", "listen"),
     ("[http]\nlisten = \"127.0.0.1:99999\"\n", "listen"),
     ("[http]\nlisten = \"127.0.0.1:http\"\n", "listen"),
+    ("[lists]\ndigest_hour = 24\n", "digest_hour"),
+    ("[lists]\ndigest_weekday = \"funday\"\n", "digest_weekday"),
+    ("[limits]\nhard_bounces_to_disable = 0\n", "hard_bounces_to_disable"),
 ])
 def test_bad_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
     # unknown keys and wrong types fail with one line naming file and key
