@@ -84,7 +84,7 @@ AUTO_TEXT = rules(
 def auto_reply(p: Parsed, body: str) -> tuple[float, list[str], bool]:
     """(score, reasons, by_header): how surely this is an automatic answer.
 
-    *body* is the new text flattened (``signals.flatten``).
+    *body* is the new text flattened (``inbox.rules.flatten``).
     """
     reasons: list[str] = []
     auto = p.header("auto-submitted").lower()
