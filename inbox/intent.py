@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inbox import bounce, commitment, concerns, machine, spam
+from inbox import absence, bounce, commitment, concerns, machine, spam
 from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
@@ -42,6 +42,38 @@ class Decision:
 
 def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
     """The intent of *p*, its confidence and the reasons that produced it."""
+    return _unasked(p, r, _decide(p, r, ctx))
+
+
+# What a reply to our mail becomes with no words asking for it: mail to a hub address is a
+# post, a reply to the confirmation mail that raises no objection is a commitment.
+_BY_DEFAULT = frozenset({"hub_post", "commit"})
+
+
+def _unasked(p: Parsed, r: Reading, d: Decision) -> Decision:
+    """*d*, or review when only a default made it acting and the reply may be a machine's.
+
+    A short reply to our own mail that asks nothing is what an automatic answer looks
+    like; if it gives a return date, or gives a date in a language we
+    do not read, it goes to a person rather than to a hub's members or the register.
+    """
+    if d.intent not in _BY_DEFAULT or p.reply_to_ours is None or not r.body:
+        return d
+    if "?" in r.body or len(r.body.split()) > _SHORT_NOTICE_WORDS:
+        return d
+    if d.intent == "commit" and (r.assent >= 0.5 or r.scores["commit"] >= 0.5):
+        return d
+    away, why = absence.notice(r.body)
+    if "gives a return date" in why:  # "away" alone is as often someone else's absence
+        return Decision("review", 0.4, ("a short reply to our mail that may be automatic"
+                                        f" ({d.intent} by default)", *why), d.confirm_reply)
+    if absence.foreign_date(r.body):
+        return Decision("review", 0.4, (f"a short reply to our mail, not in English, that gives a"
+                                        f" date ({d.intent} by default)",), d.confirm_reply)
+    return d
+
+
+def _decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if p.oversized:
         return _oversized(p)
     b, b_why = bounce.looks_like_bounce(p, r.body)
@@ -52,6 +84,9 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         return Decision("auto_reply", 0.97, ("an automatic message (RFC 3834)", *a_why))
     if p.from_addr and is_ours(p.from_addr, ctx):
         return Decision("auto_reply", 0.9, ("sent from our own address: never answered",))
+    away, away_why = _absence(p, r)
+    if away >= 0.85 and away > a:
+        a, a_why = away, away_why
     # by wording alone: a reply (what out-of-office mail is) needs less than a fresh message
     if a >= (0.6 if _is_reply(p) or AUTO_SUBJECT.search(p.subject) else 0.85):
         acting = r.top("join", "leave", "erase", "move", "status", "commit")
@@ -59,6 +94,9 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
             return Decision("review", 0.5, ("reads as an automatic reply but also as a request",
                                             *a_why, *_best_why(r)))
         return Decision("auto_reply", round(a, 3), ("an automatic reply by its content", *a_why))
+    if away >= 0.75 and r.top("join", "leave", "erase", "move", "status") < 0.85:
+        # away and back on a date, nothing more: a person decides, nothing is answered
+        return Decision("review", 0.5, ("reads like an absence notice", *away_why))
     confirm_reply = bool(p.route("confirm")) or (
         p.reply_to_ours is not None and bool(CONFIRM_SUBJECT.search(p.subject)))
     # what a member or officer sends to a hub or the bulletin address needs surer signs
@@ -130,6 +168,27 @@ def _postcode_answer(p: Parsed, r: Reading) -> Decision | None:
     moving = "new postcode" in p.subject.lower()
     return Decision("move" if moving else "join", 0.8,
                     ("answers our request for a postcode with one",))
+
+
+# An absence notice is short: a greeting, away until a date, perhaps who to call instead.
+_SHORT_NOTICE_WORDS = 90
+
+
+def _absence(p: Parsed, r: Reading) -> tuple[float, list[str]]:
+    """(score, reasons) for a reply that reads as an absence notice in any language.
+
+    Only a short reply that asks nothing is read this way: an automatic answer is sent
+    back to the mail that reached it, and it has no question for us. Saying the writer
+    is away *and* when they are back is enough for review (never an acting intent);
+    adding that mail goes unread or that the answer is automatic makes it an
+    ``auto_reply``.
+    """
+    if not _is_reply(p) or "?" in r.body or len(r.body.split()) > _SHORT_NOTICE_WORDS:
+        return 0.0, []
+    if r.explicit_commit:  # "I commit to all twelve; off on holiday till the 5th": a person
+        return 0.0, []
+    s, why = absence.notice(r.body)
+    return s, ["reads like an absence notice: " + ", ".join(why)] if why else []
 
 
 def _best_why(r: Reading) -> list[str]:
