@@ -12,17 +12,10 @@ from __future__ import annotations
 import re
 
 from inbox import foreign
-from inbox.rules import rules
+from inbox.rules import rules, slips
 
 _WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
 
-
-
-def _slips(word: str) -> list[str]:
-    """*word* with the commonest typing slips: two neighbours swapped, or one letter left out."""
-    swapped = [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)]
-    dropped = [word[:i] + word[i + 1:] for i in range(len(word))]
-    return sorted({*swapped, *dropped} - {word})
 
 
 def _any(words: list[str]) -> str:
@@ -30,8 +23,8 @@ def _any(words: list[str]) -> str:
 
 
 _WANT_OK, _TO_OK, _JOIN_OK = _any(["want", "wanna", "wana"]), _any(["to ", "ta ", "2 "]), "join"
-_WANT_SLIP, _TO_SLIP = _any(_slips("want")), _any([s + " " for s in _slips("to")])
-_JOIN_SLIP = _any(_slips("join"))
+_WANT_SLIP, _TO_SLIP = _any(slips("want")), _any([s + " " for s in slips("to")])
+_JOIN_SLIP = _any(slips("join"))
 _MISTYPED_WANT_TO_JOIN = (
     r"(?<!not )(?<!n't )(?<!dont )(?<!never )\b(?:" + _WANT_SLIP + r" (?:" + _TO_OK + "|"
     + _TO_SLIP + r")?" + _any([_JOIN_OK, _JOIN_SLIP]) + "|" + _WANT_OK + " " + _TO_SLIP
@@ -118,7 +111,7 @@ ORG = rules(
     (r"\b(?:we'?re|we are|this is|i'?m writing on behalf of|(?<!not )on behalf of"
      r"|(?:writing|write) as (?:the )?(?:\w+ )?(?:secretary|chair|treasurer|convenor|organiser"
      r"|coordinator|co-ordinator|president|officer|rep) (?:of|for)) (?:the )?[^.!?,]{0,60}"
-     r"\b(?:branch|union|trades council|society|soc|association|campaign|collective"
+     r"(?<!\d )\b(?:branch|union|trades council|society|soc|association|campaign|collective"
      r"|co-op|coop|co-operative|cooperative|committee|club|federation|forum|alliance|coalition"
      r"|tenants|residents"
      r"|charity|cic|organisation|organization|group|network|chapter|caucus|centre|center"

@@ -7,7 +7,7 @@ Patterns run on *flattened* own text, like ``inbox.joining``; each row is
 from __future__ import annotations
 
 from inbox import foreign
-from inbox.rules import Finder, rules
+from inbox.rules import Finder, rules, slips
 
 # Requests about how mail is delivered (digest or each message): for a person to handle.
 SETTINGS = Finder(r"\b(?:digest (?:mode|only|version)|(?:weekly|daily) (?:digest|summary)"
@@ -67,7 +67,16 @@ LEAVE = rules(
      "wants to stop receiving our mail"),
 )
 
+def _mistyped(*words: str) -> str:
+    return "(?:" + "|".join(w for word in words for w in (word, *slips(word, doubled=True))) + ")"
+
+
+# "plz delte all my detials", "eraes my data": the erasure words with typing slips
+_DELETE_SLIP, _DETAILS_SLIP = _mistyped("delete", "erase", "remove"), _mistyped("details", "data")
+
 ERASE = rules(
+    (rf"\b{_DELETE_SLIP}\b[^.!?]{{0,30}}\b(?:my|our|all)\b[^.!?]{{0,25}}\b{_DETAILS_SLIP}\b",
+     0.85, "asks for their data to be deleted (mistyped)"),
     (r"\b(?:delete|erase|remove|wipe|destroy|purge)\b[^.!?]{0,30}\b(?:my|our|all)\b[^.!?]{0,25}"
      r"\b(?:data|details|information|informations|records?|account|personal|info)\b", 0.9,
      "asks for their data to be deleted"),

@@ -1,0 +1,76 @@
+"""More general rules for mail the classifier had not met: each in several new phrasings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from inbox.classify import classify
+from inbox.context import Context
+from inbox.event import find_times
+from tests.mailmaker import mail
+
+CTX = Context()
+HUB = "forthemany.network+hub-leeds@gmail.com"
+# Wednesday 5 March 2025
+WED = "Wed, 05 Mar 2025 10:00:00 +0000"
+
+CASES: list[tuple[str, bytes, dict[str, Any]]] = [
+    # --- erasure with typing slips ("delte", "detials", "remoove") ----------------------------
+    ("erase: delte my detials", mail(
+        "pls take me off and delte all my detials. ta, Kez", subject="stop"),
+     {"intent": "erase"}),
+    ("erase: eraes all my data", mail(
+        "Unsubscribe me and eraes all my data please", subject="Emails"), {"intent": "erase"}),
+    ("erase: remoove my deatils", mail(
+        "hello can u remoove all of my deatils from ur system thx", subject="data"),
+     {"intent": "erase"}),
+    # --- a count of people is not an organisation ("we are 3 carers for 40 residents") -------
+    ("join: a carer counting residents", mail(
+        "Hi, I'm a nurse, we are two nurses for 30 residents on nights. I want to become a"
+        " member please. LN1 1AA", subject="Member"), {"intent": "join"}),
+    ("join: a caretaker counting tenants", mail(
+        "I'm the caretaker on our estate, we are 2 caretakers for 300 tenants. I'd like to"
+        " join. WN1 1AA", subject="Joining"), {"intent": "join"}),
+    ("org_join: a residents' association still joins", mail(
+        "We are the Moss Side Residents Association and we would like to join the network."
+        " M14 4AA", subject="Affiliation"), {"intent": "org_join"}),
+    # --- events with times as people say them ("half seven", "11 till 2") --------------------
+    ("event: half seven at the pub", mail(
+        "Hi all, this Thursday we're meeting upstairs at the Red Lion, half seven. Agenda:"
+        " the housing campaign. Everyone welcome.", subject="Thursday", to=HUB, date=WED),
+     {"intent": "event"}),
+    ("event: stall 10 till 1", mail(
+        "Right folks, we're running the stall this Saturday, 10 till 1, in the market square"
+        " by the clock. Bring leaflets.", subject="Saturday stall", to=HUB, date=WED),
+     {"intent": "event"}),
+    ("event: half past six at the library", mail(
+        "Meeting next Monday at the Central Library community room, half past six. All"
+        " members welcome.", subject="Next meeting", to=HUB, date=WED), {"intent": "event"}),
+    ("hub_post: offering hours is not a notice", mail(
+        "I can help on the 15th from 10 till 12 if that suits.", subject="Re: Digest",
+        to=HUB, reply_to_ours=88, date=WED), {"intent": "hub_post"}),
+]
+
+
+@pytest.mark.parametrize("name, raw, want", CASES, ids=[c[0] for c in CASES])
+def test_unseen_kind(name: str, raw: bytes, want: dict[str, Any]) -> None:
+    # each phrasing of a general rule gets the intent and fields a careful human gives it
+    got = classify(raw, CTX)
+    for key, value in want.items():
+        assert getattr(got, key) == value, (key, getattr(got, key), got.intent, got.reasons)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("see you at half seven", ("19:30", None)),
+    ("starts half past six", ("18:30", None)),
+    ("quarter to eight in the hall", ("19:45", None)),
+    ("from ten o'clock", ("10:00", None)),
+    ("stall 11 till 2", ("11:00", "14:00")),
+    ("6 to 8 at the hall", ("18:00", "20:00")),
+    ("for ages 5 to 11 years", (None, None)),
+])
+def test_times_as_people_say_them(text: str, want: tuple[str | None, str | None]) -> None:
+    # spoken and bare-hour times, read when no clock time is written
+    assert find_times(text) == want
