@@ -80,6 +80,8 @@ def _decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if b >= 0.75:
         return Decision("bounce", round(b, 3), ("a delivery failure report", *b_why))
     a, a_why, by_header = machine.auto_reply(p, r.body)
+    if by_header and machine.form_relay(p):  # a person's words, relayed by a machine
+        a, a_why, by_header = 0.0, [], False
     if by_header:
         return Decision("auto_reply", 0.97, ("an automatic message (RFC 3834)", *a_why))
     if p.from_addr and is_ours(p.from_addr, ctx):

@@ -74,3 +74,30 @@ def test_unseen_kind(name: str, raw: bytes, want: dict[str, Any]) -> None:
 def test_times_as_people_say_them(text: str, want: tuple[str | None, str | None]) -> None:
     # spoken and bare-hour times, read when no clock time is written
     assert find_times(text) == want
+
+
+def _form(message: str, email: str, sender: str = "Site Forms <notify@forms.example>",
+          subject: str = "New submission: contact", auto: str = "auto-generated") -> bytes:
+    body = (f"You have a new form submission.\n\nName:     Rosa Kemp\nEmail:    {email}\n"
+            f"Postcode: ls6 1aa\nMessage:  {message}\n\n--\nSent by the form service.\n")
+    return mail(body, subject=subject, sender=sender,
+                headers={"Reply-To": email, "Auto-Submitted": auto})
+
+
+@pytest.mark.parametrize("message, intent", [
+    ("Please sign me up, I'd love to get involved.", "join"),
+    ("I want to become a member of the network.", "join"),
+    ("Am I already on your list? I filled in a card at the fair.", "status"),
+])
+def test_a_web_form_relay_is_read_as_the_persons_words(message: str, intent: str) -> None:
+    # Auto-Submitted: auto-generated from a form service, the person in Reply-To and Email:
+    got = classify(_form(message, "rosa.kemp@mail.example"), CTX)
+    assert (got.intent, got.email) == (intent, "rosa.kemp@mail.example"), got.reasons
+    assert got.auto_submitted  # interpret still holds it for review, never acts on it
+
+
+def test_an_auto_replied_form_notice_stays_machine_mail() -> None:
+    # auto-replied answers something: whatever the fields, it is an automatic reply
+    got = classify(_form("Please sign me up.", "rosa.kemp@mail.example", auto="auto-replied"),
+                   CTX)
+    assert got.intent == "auto_reply"
