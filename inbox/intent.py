@@ -109,7 +109,9 @@ def _decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         if r.top("join", "leave", "erase") >= 0.85 and s < 0.9:
             return Decision("review", 0.5, ("reads as mass mail but also as a request", *s_why))
         return Decision("spam", round(s, 3), ("unsolicited or mass mail", *s_why))
-    if p.route("unsub"):
+    # the unsubscribe address is for leaving, but a person's own clear wish to join wins
+    joins = r.scores["join"] >= 0.8 and r.top("leave", "erase") < 0.5
+    if p.route("unsub") and not joins:
         if r.scores["erase"] >= 0.75:
             return Decision("erase", 0.95, ("sent to our unsubscribe address",
                                             *r.why["erase"]))

@@ -101,3 +101,15 @@ def test_an_auto_replied_form_notice_stays_machine_mail() -> None:
     got = classify(_form("Please sign me up.", "rosa.kemp@mail.example", auto="auto-replied"),
                    CTX)
     assert got.intent == "auto_reply"
+
+
+@pytest.mark.parametrize("body, intent", [
+    ("Hi, a friend forwarded this and I'd really like to join. LS6 1AA", "join"),
+    ("Please sign me up! M14 5RT", "join"),
+    ("Please unsubscribe me.", "leave"),
+    ("", "leave"),
+])
+def test_mail_to_the_unsubscribe_address_that_asks_to_join(body: str, intent: str) -> None:
+    # a forwarded bulletin's unsubscribe link used to write in: the person's words decide
+    to = "forthemany.network+unsub-Zx9Yw8Vu7Ts6@gmail.com"
+    assert classify(mail(body, subject="Re: Bulletin", to=to), CTX).intent == intent
