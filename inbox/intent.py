@@ -264,6 +264,10 @@ def _hub(p: Parsed, r: Reading, slug: str) -> Decision:
     why = (f"sent to the hub address of {slug}",)
     if r.scores["erase"] >= 0.8:
         return Decision("erase", 0.85, (*why, *r.why["erase"]))
+    if (sig.KEEP_MEMBER.search(r.body) or concerns.SOME_MAIL.search(r.body)
+            or sig.SETTINGS.search(r.body)) and "says they are leaving" not in r.why["leave"]:
+        # "stop the hub emails but keep me a member": about their mail, not for the members
+        return Decision("review", 0.5, (*why, "asks to change what they receive"))
     if r.scores["leave"] >= 0.88:
         return Decision("leave", 0.85, (*why, *r.why["leave"]))
     if r.scores["move"] >= 0.8 and _has_postcode_words(r.body):
@@ -311,6 +315,8 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         if e >= 0.85:
             return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
                                                           " address", *e_why))
+    if concerns.HOSTILE.search(r.body) and sc["help"] < 0.8:
+        return Decision("review", 0.3, ("hostile message with no clear request",))
     if sc["help"] >= 0.6:
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if why["join"] == ["subject asks to join"] and len(r.body.split()) <= 6 \
@@ -348,6 +354,8 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
         if m and pattern is concerns.ROLES and r.scores["org"] >= 0.6 \
                 and body[max(0, m.start() - 6):m.start()].endswith(("our ", "their ")):
             continue  # an organisation's own steering group, not the network's
+        if m and pattern is concerns.ROLES and r.scores["help"] >= 0.6 and _asked(body, m.end()):
+            continue  # "who elects the steering group?": how the network works
         if m and r.top("erase", "leave") < 0.8:
             return Decision("review", 0.5, (reason,))
     # casework is a person's own case; a tenants' group campaigning on evictions is not
@@ -357,6 +365,20 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
         return Decision("review", 0.5, ("commits from an address other than the one that"
                                         " joined",))
     return None
+
+
+_MYSELF = re.compile(r"\b(?:i|i'm|i'd|i'll|me|my|myself)\b")
+
+
+def _asked(body: str, at: int) -> bool:
+    """The sentence around *at* in *body* asks how things work, not how the writer gets a role
+    ("who elects the steering group?", not "how do I get onto the steering group?")."""
+    end = re.search(r"[.!?]", body[at:])
+    if end is None or end.group(0) != "?":
+        return False
+    starts = [m.end() for m in re.finditer(r"[.!?]\s", body[:at])]
+    sentence = body[starts[-1] if starts else 0:at + end.end()]
+    return _MYSELF.search(sentence) is None
 
 
 # Join reasons that only ask: with a question about who may join, what membership involves

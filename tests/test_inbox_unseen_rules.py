@@ -113,3 +113,34 @@ def test_mail_to_the_unsubscribe_address_that_asks_to_join(body: str, intent: st
     # a forwarded bulletin's unsubscribe link used to write in: the person's words decide
     to = "forthemany.network+unsub-Zx9Yw8Vu7Ts6@gmail.com"
     assert classify(mail(body, subject="Re: Bulletin", to=to), CTX).intent == intent
+
+
+@pytest.mark.parametrize("body, intent", [
+    ("How is the steering group chosen? And do hubs get a vote on the bulletin?", "help"),
+    ("Who decides what goes in the bulletin - is it the steering group?", "help"),
+    ("How do I get elected to the steering group? I've chaired a union branch.", "review"),
+    ("I'd like to be on the steering group, I have lots of experience.", "review"),
+])
+def test_questions_about_the_steering_group(body: str, intent: str) -> None:
+    # how the network's national roles work is a question; the writer's own role is for a person
+    assert classify(mail(body, subject="Question"), CTX).intent == intent
+
+
+@pytest.mark.parametrize("body", [
+    "You lot are a pathetic cult. What do you even stand for, eh?",
+    "Bunch of idiots with clipboards. Who runs you anyway.",
+])
+def test_hostile_mail_with_a_rhetorical_question_is_for_a_person(body: str) -> None:
+    # hostility with no real request goes to review, not an automatic help reply
+    assert classify(mail(body, subject="You"), CTX).intent == "review"
+
+
+@pytest.mark.parametrize("body", [
+    "Please stop sending me the Leeds hub emails, but keep me as a member.",
+    "Can I just get the weekly digest from this hub instead of every message? Thanks",
+    "Too many hub emails for me - I'd like to remain a member and only get the bulletins.",
+])
+def test_a_change_of_mail_sent_to_a_hub_is_not_posted(body: str) -> None:
+    # about what the writer receives, written to the hub address: a person handles it
+    got = classify(mail(body, subject="Emails", to=HUB), CTX)
+    assert got.intent == "review", got.reasons
