@@ -69,7 +69,7 @@ class Bounce:
 def looks_like_bounce(p: Parsed, body: str) -> tuple[float, list[str]]:
     """(score, reasons) from headers and text alone: cheap, run on every message.
 
-    *body* is the new text flattened (``signals.flatten``).
+    *body* is the new text flattened (``inbox.rules.flatten``).
     """
     reasons: list[str] = []
     miss = 1.0

@@ -32,7 +32,7 @@ COMMITTING = frozenset({"join_commit", "org_join", "review"})
 # Intents whose postcode field stays empty: the sender's home is not what they are about.
 NO_POSTCODE = frozenset({"event", "bulletin", "hub_post", "auto_reply", "bounce", "spam"})
 _NOREPLY = re.compile(r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|donotreply|auto-?reply"
-                      r"|autoresponder|mailer|notifications?|helpdesk|support|system|forms?"
+                      r"|autoresponder|mailer|notifications?|notify|notifier|helpdesk|support|system|forms?"
                       r"|website|webform)(?=[._+-]|@|$)", re.I)
 
 

@@ -1,6 +1,6 @@
 """Commitment to the twelve principles: assent, partial or conditional agreement, refusal.
 
-Patterns run on *flattened* own text (``inbox.rules.flatten``), like ``inbox.signals``.
+Patterns run on *flattened* own text (``inbox.rules.flatten``), like ``inbox.joining``.
 ``COMMIT`` is an explicit commitment in the person's own words; ``NOT_COMMIT`` makes it
 partial, conditional or refused; ``RESERVATIONS`` are the parts of it strong enough to
 stop a join; ``REFUSE`` and ``ASSENT`` read a reply to the confirmation mail.

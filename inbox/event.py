@@ -61,7 +61,10 @@ _PLACE_WORDS = re.compile(
     r"\b(?:at|in) (?:the )?(?:[\w'’.-]+ ){0,4}(?:hall|centre|center|church|chapel|library|pub"
     r"|inn|arms|tavern|caf[ée]|club|school|college|university|park|square|green|market|station"
     r"|hotel|theatre|cinema|gallery|museum|mosque|gurdwara|temple|synagogue|institute|studio"
-    r"|rooms?|allotments?|community|works|house)\b", re.I)
+    r"|rooms?|allotments?|community|works|house"
+    # the nouns British pubs are named by ("the Red Lion", "the Wheatsheaf", "the Crown")
+    r"|bar|brewery|tap|taproom|lion|crown|bell|swan|plough|anchor|wheatsheaf|ship|oak|stag"
+    r"|bull|fox|feathers|chequers|angel|greyhound|head|arms)\b", re.I)
 _POLL = re.compile(r"\b(?:poll|doodle|which (?:date|day|evening|night|time)s?|what (?:day|date"
                    r"|time)s? (?:works|suits?|is best)|vote on (?:a |the )?(?:date|day)"
                    r"|let me know (?:which|what) (?:date|day)|minutes of|draft minutes"
@@ -197,6 +200,47 @@ def _range(text: str) -> tuple[str, str] | None:
     return out[0], out[1]
 
 
+_HOURS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve")
+_HOUR = r"(\d{1,2}|" + "|".join(_HOURS) + r")"
+# "half seven" (British: 7.30), "half past six", "quarter to eight", "seven o'clock"
+_SPOKEN = re.compile(r"\b(?:(half|quarter) (past |to )?" + _HOUR + r"|" + _HOUR
+                     + r" o'?clock)\b(?!\s*(?:years?|yrs?|people|members|%|miles|minutes))",
+                     re.I)
+# "11 till 2", "6 to 8": a range of bare hours; the later end says which half of the day
+_BARE_RANGE = re.compile(r"\b(\d{1,2}) ?(?:-|–|to|till|til|until) ?(\d{1,2})\b"
+                         r"(?![/.:-]\d|\s*(?:years?|yrs?|people|members|%|miles|minutes|year"
+                         r"|olds?))", re.I)
+
+
+def _hour_of(word: str) -> int:
+    return int(word) if word.isdigit() else _HOURS.index(word.lower()) + 1
+
+
+def _spoken(text: str) -> tuple[str | None, str | None]:
+    """Times written as people say them, when no clock time is given: (start, end)."""
+    m = _SPOKEN.search(text)
+    if m:
+        if m.group(4):  # "seven o'clock"
+            hour, minute = _hour_of(m.group(4)), 0
+        else:
+            hour, minute = _hour_of(m.group(3)), 30 if m.group(1).lower() == "half" else 15
+            if (m.group(2) or "").strip().lower() == "to":
+                hour, minute = hour - 1, 45
+        if 1 <= hour <= 12:
+            hour += 12 if hour < 8 else 0  # "half seven" for a meeting is the evening
+            return f"{hour:02d}:{minute:02d}", None
+    r = _BARE_RANGE.search(text)
+    if r:
+        start, end = int(r.group(1)), int(r.group(2))
+        if 1 <= start <= 12 and 1 <= end <= 12 and start != end:
+            if start > end:  # "11 till 2": morning to afternoon
+                return f"{start:02d}:00", f"{end + 12:02d}:00"
+            shift = 12 if end <= 9 and start < 8 else 0  # "6 to 8": the evening
+            return f"{start + shift:02d}:00", f"{end + shift:02d}:00"
+    return None, None
+
+
 def find_times(text: str) -> tuple[str | None, str | None]:
     """(start, end): the start time (not the doors), and an end time right after it."""
     span = _range(text)
@@ -205,7 +249,7 @@ def find_times(text: str) -> tuple[str | None, str | None]:
     times = [(m, _clock(m)) for m in _TIME.finditer(text)]
     times = [(m, t) for m, t in times if t]
     if not times:
-        return None, None
+        return _spoken(text)
     chosen = None
     for m, t in times:
         if _START.match(text[m.end():m.end() + 12]) or _START_BEFORE.search(
@@ -245,7 +289,8 @@ def looks_like_event(text: str, subject: str, sent: date) -> tuple[float, list[s
     if when < sent - timedelta(days=1):
         return 0.1, ["the date has passed"]
     reasons.append(f"gives a date ({when.isoformat()}) and a time ({start})")
-    score = 0.55
+    # "half seven", "11 till 2": a time as people say it is weaker evidence than "7.30pm"
+    score = 0.55 if _range(both) or _TIME.search(both) else 0.45
     if _VENUE_LINE.search(text) or any(not m.postcode.is_outcode for m in find_postcodes(text)):
         score += 0.25
         reasons.append("gives a venue")

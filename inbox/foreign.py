@@ -1,10 +1,10 @@
 """Wording in the languages members most often write in besides English: rows for the tables.
 
-Each constant is one ``(pattern, weight, reason)`` row that ``inbox.signals`` adds to its
-table, matched against *flattened* text (lower case; accents kept). A row lists the usual
-ways of saying one thing (the verb in its polite, plural and infinitive forms, with the
-object pronoun attached or apart) in Italian, Spanish, French, Portuguese, German, Polish,
-Dutch, Welsh and Romanian.
+Each constant is one ``(pattern, weight, reason)`` row that ``inbox.joining`` or
+``inbox.leaving`` adds to its table, matched against *flattened* text (lower case;
+accents kept). A row lists the usual ways of saying one thing (the verb in its polite,
+plural and infinitive forms, with the object pronoun attached or apart) in Italian,
+Spanish, French, Portuguese, German, Polish, Dutch, Welsh and Romanian.
 """
 
 from __future__ import annotations

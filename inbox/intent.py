@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inbox import bounce, commitment, concerns, machine, spam
+from inbox import absence, bounce, commitment, concerns, machine, spam
 from inbox import signals as sig
 from inbox.context import Context
 from inbox.event import looks_like_event
@@ -42,16 +42,53 @@ class Decision:
 
 def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
     """The intent of *p*, its confidence and the reasons that produced it."""
+    return _unasked(p, r, _decide(p, r, ctx))
+
+
+# What a reply to our mail becomes with no words asking for it: mail to a hub address is a
+# post, a reply to the confirmation mail that raises no objection is a commitment.
+_BY_DEFAULT = frozenset({"hub_post", "commit"})
+
+
+def _unasked(p: Parsed, r: Reading, d: Decision) -> Decision:
+    """*d*, or review when only a default made it acting and the reply may be a machine's.
+
+    A short reply to our own mail that asks nothing is what an automatic answer looks
+    like; if it gives a return date, or gives a date in a language we
+    do not read, it goes to a person rather than to a hub's members or the register.
+    """
+    if d.intent not in _BY_DEFAULT or p.reply_to_ours is None or not r.body:
+        return d
+    if "?" in r.body or len(r.body.split()) > _SHORT_NOTICE_WORDS:
+        return d
+    if d.intent == "commit" and (r.assent >= 0.5 or r.scores["commit"] >= 0.5):
+        return d
+    away, why = absence.notice(r.body)
+    if "gives a return date" in why:  # "away" alone is as often someone else's absence
+        return Decision("review", 0.4, ("a short reply to our mail that may be automatic"
+                                        f" ({d.intent} by default)", *why), d.confirm_reply)
+    if absence.foreign_date(r.body):
+        return Decision("review", 0.4, (f"a short reply to our mail, not in English, that gives a"
+                                        f" date ({d.intent} by default)",), d.confirm_reply)
+    return d
+
+
+def _decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
     if p.oversized:
         return _oversized(p)
     b, b_why = bounce.looks_like_bounce(p, r.body)
     if b >= 0.75:
         return Decision("bounce", round(b, 3), ("a delivery failure report", *b_why))
     a, a_why, by_header = machine.auto_reply(p, r.body)
+    if by_header and machine.form_relay(p):  # a person's words, relayed by a machine
+        a, a_why, by_header = 0.0, [], False
     if by_header:
         return Decision("auto_reply", 0.97, ("an automatic message (RFC 3834)", *a_why))
     if p.from_addr and is_ours(p.from_addr, ctx):
         return Decision("auto_reply", 0.9, ("sent from our own address: never answered",))
+    away, away_why = _absence(p, r)
+    if away >= 0.85 and away > a:
+        a, a_why = away, away_why
     # by wording alone: a reply (what out-of-office mail is) needs less than a fresh message
     if a >= (0.6 if _is_reply(p) or AUTO_SUBJECT.search(p.subject) else 0.85):
         acting = r.top("join", "leave", "erase", "move", "status", "commit")
@@ -59,6 +96,9 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
             return Decision("review", 0.5, ("reads as an automatic reply but also as a request",
                                             *a_why, *_best_why(r)))
         return Decision("auto_reply", round(a, 3), ("an automatic reply by its content", *a_why))
+    if away >= 0.75 and r.top("join", "leave", "erase", "move", "status") < 0.85:
+        # away and back on a date, nothing more: a person decides, nothing is answered
+        return Decision("review", 0.5, ("reads like an absence notice", *away_why))
     confirm_reply = bool(p.route("confirm")) or (
         p.reply_to_ours is not None and bool(CONFIRM_SUBJECT.search(p.subject)))
     # what a member or officer sends to a hub or the bulletin address needs surer signs
@@ -69,7 +109,9 @@ def decide(p: Parsed, r: Reading, ctx: Context) -> Decision:
         if r.top("join", "leave", "erase") >= 0.85 and s < 0.9:
             return Decision("review", 0.5, ("reads as mass mail but also as a request", *s_why))
         return Decision("spam", round(s, 3), ("unsolicited or mass mail", *s_why))
-    if p.route("unsub"):
+    # the unsubscribe address is for leaving, but a person's own clear wish to join wins
+    joins = r.scores["join"] >= 0.8 and r.top("leave", "erase") < 0.5
+    if p.route("unsub") and not joins:
         if r.scores["erase"] >= 0.75:
             return Decision("erase", 0.95, ("sent to our unsubscribe address",
                                             *r.why["erase"]))
@@ -130,6 +172,27 @@ def _postcode_answer(p: Parsed, r: Reading) -> Decision | None:
     moving = "new postcode" in p.subject.lower()
     return Decision("move" if moving else "join", 0.8,
                     ("answers our request for a postcode with one",))
+
+
+# An absence notice is short: a greeting, away until a date, perhaps who to call instead.
+_SHORT_NOTICE_WORDS = 90
+
+
+def _absence(p: Parsed, r: Reading) -> tuple[float, list[str]]:
+    """(score, reasons) for a reply that reads as an absence notice in any language.
+
+    Only a short reply that asks nothing is read this way: an automatic answer is sent
+    back to the mail that reached it, and it has no question for us. Saying the writer
+    is away *and* when they are back is enough for review (never an acting intent);
+    adding that mail goes unread or that the answer is automatic makes it an
+    ``auto_reply``.
+    """
+    if not _is_reply(p) or "?" in r.body or len(r.body.split()) > _SHORT_NOTICE_WORDS:
+        return 0.0, []
+    if r.explicit_commit:  # "I commit to all twelve; off on holiday till the 5th": a person
+        return 0.0, []
+    s, why = absence.notice(r.body)
+    return s, ["reads like an absence notice: " + ", ".join(why)] if why else []
 
 
 def _best_why(r: Reading) -> list[str]:
@@ -201,6 +264,10 @@ def _hub(p: Parsed, r: Reading, slug: str) -> Decision:
     why = (f"sent to the hub address of {slug}",)
     if r.scores["erase"] >= 0.8:
         return Decision("erase", 0.85, (*why, *r.why["erase"]))
+    if (sig.KEEP_MEMBER.search(r.body) or concerns.SOME_MAIL.search(r.body)
+            or sig.SETTINGS.search(r.body)) and "says they are leaving" not in r.why["leave"]:
+        # "stop the hub emails but keep me a member": about their mail, not for the members
+        return Decision("review", 0.5, (*why, "asks to change what they receive"))
     if r.scores["leave"] >= 0.88:
         return Decision("leave", 0.85, (*why, *r.why["leave"]))
     if r.scores["move"] >= 0.8 and _has_postcode_words(r.body):
@@ -248,6 +315,8 @@ def _free_text(p: Parsed, r: Reading, ctx: Context) -> Decision:
         if e >= 0.85:
             return Decision("event", round(e - 0.1, 3), ("an event notice sent to the main"
                                                           " address", *e_why))
+    if concerns.HOSTILE.search(r.body) and sc["help"] < 0.8:
+        return Decision("review", 0.3, ("hostile message with no clear request",))
     if sc["help"] >= 0.6:
         return Decision("help", round(sc["help"], 3), tuple(why["help"]))
     if why["join"] == ["subject asks to join"] and len(r.body.split()) <= 6 \
@@ -285,6 +354,8 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
         if m and pattern is concerns.ROLES and r.scores["org"] >= 0.6 \
                 and body[max(0, m.start() - 6):m.start()].endswith(("our ", "their ")):
             continue  # an organisation's own steering group, not the network's
+        if m and pattern is concerns.ROLES and r.scores["help"] >= 0.6 and _asked(body, m.end()):
+            continue  # "who elects the steering group?": how the network works
         if m and r.top("erase", "leave") < 0.8:
             return Decision("review", 0.5, (reason,))
     # casework is a person's own case; a tenants' group campaigning on evictions is not
@@ -294,6 +365,20 @@ def _for_a_person(p: Parsed, r: Reading, ctx: Context) -> Decision | None:
         return Decision("review", 0.5, ("commits from an address other than the one that"
                                         " joined",))
     return None
+
+
+_MYSELF = re.compile(r"\b(?:i|i'm|i'd|i'll|me|my|myself)\b")
+
+
+def _asked(body: str, at: int) -> bool:
+    """The sentence around *at* in *body* asks how things work, not how the writer gets a role
+    ("who elects the steering group?", not "how do I get onto the steering group?")."""
+    end = re.search(r"[.!?]", body[at:])
+    if end is None or end.group(0) != "?":
+        return False
+    starts = [m.end() for m in re.finditer(r"[.!?]\s", body[:at])]
+    sentence = body[starts[-1] if starts else 0:at + end.end()]
+    return _MYSELF.search(sentence) is None
 
 
 # Join reasons that only ask: with a question about who may join, what membership involves

@@ -96,7 +96,7 @@ def to_command(c: Classification, received_via: str, policy: Policy, ctx: Contex
         return Review(origin, "no usable sender address", intent)
     if c.token_action == "erase" and c.token:
         return Erase(origin)
-    if c.token_action == "unsub" and c.token and intent not in ("erase",):
+    if c.token_action == "unsub" and c.token and intent not in ("erase", "join", "join_commit"):
         return Leave(origin)
     listed = _list_command(c, replace(origin, email=sender), ctx, replied)
     if listed is not None:

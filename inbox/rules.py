@@ -258,6 +258,15 @@ _SUBJECT_PREFIX = re.compile(
     r"|\[[^\]]{1,60}\]\s*)+", re.I)
 
 
+def slips(word: str, doubled: bool = False) -> list[str]:
+    """*word* with the commonest typing slips: two neighbours swapped ("jion"), one letter
+    left out ("delte"), and with *doubled* one letter typed twice ("remoove")."""
+    swapped = [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)]
+    dropped = [word[:i] + word[i + 1:] for i in range(len(word))]
+    twice = [word[:i] + word[i] + word[i:] for i in range(len(word))] if doubled else []
+    return sorted({*swapped, *dropped, *twice} - {word})
+
+
 def flatten(text: str) -> str:
     """Lower case, typographic quotes and dashes made plain, whitespace collapsed."""
     if not text.isascii():
