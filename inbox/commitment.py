@@ -8,6 +8,8 @@ stop a join; ``REFUSE`` and ``ASSENT`` read a reply to the confirmation mail.
 
 from __future__ import annotations
 
+import re
+
 from inbox.rules import Table, rules
 
 _ME = r"(?:i|we)"
@@ -93,8 +95,9 @@ NOT_COMMIT = rules(
     (r"\b(?:not sure about|not convinced (?:by|about)|reservations? (?:about|on|with)"
      r"|unsure about|struggle with|(?:a |some )?problem with|(?:an |some )?issues? with"
      r"|(?:don'?t|do not) (?:fully |really |quite )?agree with|disagree with|can'?t support"
-     r"|cannot support|can'?t get behind|object to)\s+(?:the one|one of|some of|all of|all|every"
-     r"|everything|number|principle|no\.?\s?\d|point|#|\d|the (?:\w+ ){0,3}(?:one|principle|point)"
+     r"|cannot support|can'?t get behind|object to)\s+(?:the one|one of|some of|all of|all"
+     r"|every(?!one|body)|everything|number|principle|no\.?\s?\d|point|#|\d"
+     r"|the (?:\w+ ){0,3}(?:one|principle|point)"
      r"|it all|them all)", 0.9, "has reservations about a principle"),
     (r"\b(?:can'?t agree|cannot agree|can'?t commit|cannot commit|can not commit|won'?t commit"
      r"|will not commit|not (?:ready|able|willing|prepared) to commit|don'?t commit|do not commit"
@@ -155,3 +158,30 @@ ASSENT = rules(
      r"|agreed|100%|yes please|absolutely|definitely|all good|happy to)\b", 0.8, "assents"),
     ("(?:\U0001F44D|\U0001F44C|\u270A|\u2705|\u2714|\U0001F4AA)", 0.6, "assents with an emoji"),
 )
+
+# Litotes: agreement with every principle said as "no principle I'd reject" ("not one I'd
+# argue with", "there isn't one of them I don't agree with", "can't find one I'd cross out",
+# "none of the twelve I would object to"). Read as it is meant before the tables run, so the
+# "one of your twelve" and "don't agree with" inside it are not taken as a partial commitment.
+_OBJECT = (r"(?:(?:'d| would| could| can| do| did|'ll| will)?(?: (?:really|honestly|seriously"
+           r"|actually|want to|wish to|ever))? (?:argue with|disagree with|object to|quibble with"
+           r"|cross out|strike out|take issue with|reject|fault|change)|(?: don'?t| do not| didn'?t"
+           r"| did not| wouldn'?t| would not| can'?t| cannot| couldn'?t)(?: (?:fully|really|quite"
+           r"|happily|honestly))? (?:agree with|support|accept|sign up to|back|stand behind"
+           r"|get behind))")
+_WHICH = (r"(?:a )?(?:single )?(?:one|principle|point)(?: of (?:the|your|ur|these|those|them)"
+          r"(?: (?:twelve|12|founding))*(?: (?:principles|points))?)?")
+_NONE_REJECTED = re.compile(
+    r"\b(?:(?:there(?: is| was|'s)(?: not|n't)|there'?s no|(?:i|we) (?:can'?t|cannot|couldn'?t"
+    r"|could not|didn'?t|did not) (?:find|see|spot)|not) " + _WHICH
+    + r"|(?:there'?s |there is )?(?:nothing|none(?: of (?:them|the (?:twelve|12|principles)"
+    r"|(?:the|your|these) (?:twelve |12 )?principles))?))"
+    r"(?: in (?:there|them|it|the list))?(?: (?:that|which))? (?:i|we)" + _OBJECT + r"\b")
+_PRINCIPLES = re.compile(r"\b(?:principles?|twelve|12|points)\b")
+
+
+def plain_litotes(text: str) -> str:
+    """*text* (flattened) with "not one I'd argue with" said plainly, if about the principles."""
+    if not _PRINCIPLES.search(text):
+        return text
+    return _NONE_REJECTED.sub("i agree with every one of the principles", text)

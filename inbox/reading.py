@@ -96,4 +96,5 @@ def read(p: Parsed) -> Reading:
     """The flattened subject (unless it is ours) and new text; scores follow on demand."""
     ours_subject = p.reply_to_ours is not None or bool(CONFIRM_SUBJECT.search(p.subject))
     full = flatten(bare_subject(p.subject))
-    return Reading("" if ours_subject else full, flatten(p.new[:6000]), full)
+    return Reading("" if ours_subject else full,
+                   commitment.plain_litotes(flatten(p.new[:6000])), full)
