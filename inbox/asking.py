@@ -41,9 +41,13 @@ MOVE = rules(
 )
 
 STATUS = rules(
-    (r"\b(?:what|which) (?:postcode|post code|address|e-?mail address|e-?mail|name|details|data"
-     r"|information|info|records?|hub) (?:have|do|did|are) you (?:got|have|hold|use|using|keep"
-     r"|store|holding|keeping|storing)\b|\bwhat (?:have|do) you (?:got|have|hold|keep) (?:on|about"
+    # "which hub have you put me in?", "wat postcode hav u got for me?": what we recorded
+    (r"\b(?:what|which|wat|wot) (?:postcode|post code|address|e-?mail address|e-?mail|name"
+     r"|details|data|information|info|records?|hub|group|branch) (?:have|hav|do|did|are|'ve)"
+     r" (?:you|u|ya) (?:got|have|hold|use|using|keep|store|holding|keeping"
+     r"|storing|put|placed?|assign(?:ed)?|allocated?|add(?:ed)?|register(?:ed)?|record(?:ed)?"
+     r"|list(?:ed)?|sign(?:ed)?)\b"
+     r"|\bwhat (?:have|do) you (?:got|have|hold|keep) (?:on|about"
      r"|for) (?:me|us)\b", 0.85, "asks what we hold about them"),
     (r"\b(?:do|did) you (?:still )?(?:have|hold|keep|got) (?:my|the right|the correct|the wrong"
      r"|any)\b[^.!?]{0,12} (?:postcode|post code|address|details|data|information|info|records?"
@@ -179,6 +183,11 @@ HELP = rules(
     (r"^(?:help|help\?|help please|please help|\?|commands|info|information|how does this"
      r" work\??)\W*$", 0.8, "asks for help"),
     (r"\bhow (?:do|can|would|should|could) (?:i|we|one|you|someone)\b", 0.65, "asks how to"),
+    # a question in statement order, as learners of English write it: "how I can invite my
+    # friends?", "where we should send the form?"
+    (r"(?:^|[.!?,] |\b(?:please|pls|but|and|so|hello|hi) )(?:how|where|what|when) (?:i|we)"
+     r" (?:can|could|should|must|do|need to|have to|may)\b[^.!?]{0,80}\?", 0.65,
+     "asks how to (statement order)"),
     (r"\bwhat (?:can|should|do) i (?:email|send|write|do|reply)\b", 0.75, "asks what they can do"),
     (r"\b(?:list of|what are the|which) commands\b", 0.85, "asks for the commands"),
     (r"\bhow does (?:it|this|the network|membership|the hub|for the many|ftm)\b[^.!?]{0,20}"

@@ -14,7 +14,8 @@ import re
 from inbox import foreign
 from inbox.rules import rules, slips
 
-_WANT = r"(?:i'?d|i would|we'?d|we would|i|we|i really|i'?m keen|i am keen)"
+# "I should like to join": the older British "should" of a wish, as "would"
+_WANT = r"(?:i'?d|i would|i should|we'?d|we would|we should|i|we|i really|i'?m keen|i am keen)"
 
 
 
@@ -59,6 +60,10 @@ JOIN = rules(
     (r"(?:^|[.!?] |, )(?:i'm in|im in|i am in)(?: too| as well)?(?:[.!,]|$| -| x\b| please)",
      0.7, "says I'm in"),
     (r"\bi want in\b", 0.8, "says I want in"),
+    # "happy to be your first member in Cornwall", "glad to be a member if you'll have me"
+    (r"\b(?:happy|glad|keen|proud|delighted|willing|pleased|honoured|honored) to (?:be|become)"
+     r" (?:a|an|your|one of your)(?: \w+){0,2} members?\b|\bif you(?:'ll| will) have (?:me|us)\b",
+     0.8, "offers to be a member"),
     (r"\b(?:add|put) (?:me|my (?:email|e-mail|name|address|details))(?: address)? (?:to|on|onto)"
      r" (?:your|the) (?:mailing |e-?mail )?list\b", 0.8, "asks to be put on the list"),
     (r"\bre-?join(?:ing)?\b|\bsign (?:me|us) back up\b|\b(?:want|like|love) to come back\b",

@@ -44,6 +44,49 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
         "I disagree with everybody at work about politics! I agree with all 12 principles"
         " though, please sign me up. G12 8QQ", subject="join"),
      {"intent": "join_commit", "commitment": True}),
+    # --- "I should like to join": the older British "should" of a wish -----------------------
+    ("join: I should like to join", mail(
+        "Dear Sir or Madam, I should like to join your network. My postcode is EX4 4QJ.",
+        subject="Enquiry"), {"intent": "join", "postcode": "EX4 4QJ"}),
+    ("join: we should very much like to become members", mail(
+        "My husband and I should very much like to become members. TR1 2HE", subject="Hello"),
+     {"intent": "join"}),
+    ("join: should like to sign up, if you'd take us", mail(
+        "If you accept people from Guernsey I should like to sign up. GY1 1AA",
+        subject="Guernsey"), {"intent": "join", "postcode": "GY1 1AA"}),
+    # --- offering oneself as a member: "happy to be your first member", "if you'll have me" ---
+    ("join: happy to be a member", mail(
+        "Saw the leaflet in the library. Happy to be a member. PL4 8AA", subject="leaflet"),
+     {"intent": "join"}),
+    ("join: proud to be one of your members if you'll have me", mail(
+        "Retired teacher in Hexham. I'd be proud to be one of your members. NE46 1AA",
+        subject="hello"), {"intent": "join"}),
+    ("join: if you will have me", mail(
+        "Long-time lurker on your site, put me forward if you will have me. SA1 1AA",
+        subject="hi"), {"intent": "join"}),
+    # --- asking what we recorded: "which hub have you put me in?" ----------------------------
+    ("status: which hub have you put me in", mail(
+        "Which hub have you put me in? Can't work it out from the emails.", subject="hub"),
+     {"intent": "status"}),
+    ("status: what address have you got for me", mail(
+        "hiya what address have u got for me, might be the old one", subject="address"),
+     {"intent": "status"}),
+    ("status: which group did you assign me to", mail(
+        "Quick question, which group did you assign me to when I signed up?", subject="q"),
+     {"intent": "status"}),
+    ("status: what name have you registered", mail(
+        "What name have you registered me under? My married name or my maiden name?",
+        subject="name"), {"intent": "status"}),
+    # --- a question in statement order, as learners of English write it ----------------------
+    ("help: where I can find the principles", mail(
+        "Hello, where I can find the principles in my language? Thank you", subject="question"),
+     {"intent": "help"}),
+    ("help: how we can start a hub", mail(
+        "Good morning. How we can start a hub in our town? There is none near.", subject="hub"),
+     {"intent": "help"}),
+    ("help: what I must do to bring a friend", mail(
+        "Hi, what I must do to bring my neighbour to the meeting? She has no computer.",
+        subject="neighbour"), {"intent": "help"}),
 ]
 
 
