@@ -59,6 +59,10 @@ COMMIT = rules(
      r"|endorse|sign up to|go along with)(?: with| wi| wiv| to)? (?:the (?:whole )?lot"
      r"|every (?:last|single) one|all of it|the whole thing)\b(?! of)", 0.8,
      "agrees with the lot"),
+    # "I'm for every one of them", "we're all for the lot of them"
+    (r"\b(?:i'?m|i am|we'?re|we are) (?:all |100% |fully )?for (?:every (?:single )?one|each"
+     r"(?: and every)?(?: one)?|all|the lot|the whole lot) of (?:them|these|those|the principles"
+     r"|your principles|the twelve|the 12|your twelve)\b", 0.8, "is for every one of them"),
     # casual words: "100% behind all 12 principles", "on board with every one of them"
     (r"\b(?:behind|on ?board with|down with|signed up to) (?:all|each|every|the|your|ur|these"
      r"|those)(?: (?:single )?(?:one )?of)?(?: the| your| ur| these| those)?(?: twelve| 12"

@@ -13,6 +13,7 @@ from inbox import commitment
 from inbox import signals as sig
 from inbox.parse import Parsed
 from inbox.rules import bare_subject, flatten, score
+from inbox.scots import plain_scots
 
 CONFIRM_SUBJECT = re.compile(r"\bplease confirm\b.{0,40}\bmembership\b|\bconfirm (?:your|my)"
                              r" (?:membership|commitment)\b", re.I)
@@ -95,6 +96,6 @@ _TABLES = {"join": sig.JOIN, "commit": commitment.COMMIT, "leave": sig.LEAVE, "e
 def read(p: Parsed) -> Reading:
     """The flattened subject (unless it is ours) and new text; scores follow on demand."""
     ours_subject = p.reply_to_ours is not None or bool(CONFIRM_SUBJECT.search(p.subject))
-    full = flatten(bare_subject(p.subject))
+    full = plain_scots(flatten(bare_subject(p.subject)))
     return Reading("" if ours_subject else full,
-                   commitment.plain_litotes(flatten(p.new[:6000])), full)
+                   commitment.plain_litotes(plain_scots(flatten(p.new[:6000]))), full)

@@ -87,6 +87,29 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
     ("help: what I must do to bring a friend", mail(
         "Hi, what I must do to bring my neighbour to the meeting? She has no computer.",
         subject="neighbour"), {"intent": "help"}),
+    # --- Scots (Doric, Glaswegian) read as English --------------------------------------------
+    ("join: Glaswegian 'ah want tae jine'", mail(
+        "Awright, ah've been readin aboot yous oan the bus. Ah want tae jine. G31 2AA",
+        subject="jine"), {"intent": "join", "postcode": "G31 2AA"}),
+    ("join: Doric 'pit me doon'", mail(
+        "Fit like. Ma quine tellt me aboot ye. Pit me doon as a member, AB10 1AA.",
+        subject="hullo"), {"intent": "join"}),
+    ("join_commit: Scots 'I'm fer ilka een o them'", mail(
+        "I'd like tae jine. Read yer twelve principles an I'm fer ilka een o them, nae"
+        " question. DD1 1AA", subject="jinin"), {"intent": "join_commit", "commitment": True}),
+    ("leave: Scots 'dinnae want yer emails'", mail(
+        "Ah dinnae want yer emails ony mair, tak me aff yer list. Cannae be daein wi it.",
+        subject="emails"), {"intent": "leave"}),
+    ("join: English with one Scots word stays English", mail(
+        "Och, I'd like to join. Nae bother if not. KY1 1AA", subject="join"),
+     {"intent": "join"}),
+    # --- "I'm for every one of them": plain English too ---------------------------------------
+    ("join_commit: we're all for every one of them", mail(
+        "Read the twelve principles together. We're all for every one of them. Please sign us"
+        " both up - me at SE15 4AA.", subject="join"), {"intent": "join_commit"}),
+    ("commit: I am for all of the principles", mail(
+        "I am for all of the principles, yes.", subject=CONFIRM, reply_to_ours=503),
+     {"intent": "commit", "commitment": True}),
 ]
 
 
