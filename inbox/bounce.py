@@ -32,7 +32,8 @@ _SUBJECT = re.compile(
     r" delivered|delayed mail|warning: could not send|returned to sender|unzustellbar"
     r"|delay(?:ed)? (?:notification|warning|mail|message)|message delayed|could not send"
     r"|couldn'?t send|unable to deliver|not deliverable|delivery report|mail system error"
-    r"|nicht zustellbar|non remis|no se puede entregar|niedostarcz|onbestelbaar)\b", re.I)
+    r"|nicht zustellbar|non remis|no se puede entregar|niedostarcz|onbestelbaar"
+    r"|message (?:blocked|quarantined|rejected|refused|held))\b", re.I)
 _TEXT = rules((
     r"\b(?:could not be delivered|couldn'?t be delivered|permanent (?:error|failure|fatal)"
     r"|delivery (?:has )?failed|user unknown|unknown user|no such user|mailbox (?:does not exist"
@@ -40,7 +41,14 @@ _TEXT = rules((
     r"|does not like recipient|delivery to the following recipients? failed|the following"
     r" address(?:\(es\)|es)? failed|undeliverable|will be retried|still being retried"
     r"|temporary failure|delivery temporarily suspended)\b", 0.45,
-    "text reports a delivery failure"),)
+    "text reports a delivery failure"),
+    # a mail filter's notice to the sender (Proofpoint, Mimecast, Barracuda): held or
+    # blocked on the way in, so the recipient never gets it
+    (r"\b(?:message|e-?mail)\b(?:[^.!?]|\.(?=\w)){0,80}\b(?:will not|won'?t|was not|wasn'?t"
+     r"|has not been|hasn'?t been|cannot|can'?t) be delivered\b"
+     r"|\b(?:your )?(?:message|e-?mail|mail)(?: (?:to|for) \S+)? (?:has been|was|is|have been)"
+     r" (?:blocked|quarantined|rejected|refused|held)\b(?! (?:for|pending) (?:review|moderation"
+     r"|approval))", 0.6, "text says the message was blocked, not delivered"))
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _SMTP_CODE = re.compile(r"\b([45])\d\d\b[ -]")
 _SOFT_TEXT = re.compile(r"\b(?:warning only|will be retried|still being retried|delayed"

@@ -110,6 +110,25 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
     ("commit: I am for all of the principles", mail(
         "I am for all of the principles, yes.", subject=CONFIRM, reply_to_ours=503),
      {"intent": "commit", "commitment": True}),
+    # --- a mail filter's block or quarantine notice to the sender is a bounce ----------------
+    ("bounce: a gateway quarantine notice", mail(
+        "Your message to k.obi@council.example.gov.uk has been quarantined and will not be"
+        " delivered.\nReason: policy (bulk mail)", subject="Message quarantined: Hello",
+        sender="Mail Shield <notices@shield.example>",
+        headers={"Return-Path": "<>", "Auto-Submitted": "auto-generated"}),
+     {"intent": "bounce", "email": "k.obi@council.example.gov.uk"}),
+    ("bounce: a filter's 'message blocked' notice", mail(
+        "Notification: your email was blocked by the recipient's security policy.\n"
+        "Recipient: dee.lam@school.example.sch.uk", subject="Message blocked",
+        sender="Gateway <alerts@gw.example>", headers={"Auto-Submitted": "auto-generated"}),
+     {"intent": "bounce", "email": "dee.lam@school.example.sch.uk"}),
+    ("bounce: rejected, cannot be delivered", mail(
+        "Your email cannot be delivered to pat@firm.example: content filtering stopped it.",
+        subject="Message rejected", sender="Filter <nr@filter.example>",
+        headers={"Return-Path": "<>"}), {"intent": "bounce", "email": "pat@firm.example"}),
+    ("join: a person whose mail was blocked is not a bounce", mail(
+        "My work email was blocked when I tried to sign up, so I'd like to join from this"
+        " one. M20 2AA", subject="signing up"), {"intent": "join"}),
 ]
 
 
