@@ -54,11 +54,16 @@ AREA_TOWNS: dict[str, tuple[str, ...]] = {
     "YO": ("york",), "ZE": ("lerwick", "shetland"),
 }
 
+# "your email has me at ...", "you've got me down as ...": what we hold, being corrected
 _OLD = re.compile(r"\b(?:old|previous|previously|formerly|former|used to (?:live|be)"
-                  r"|moved (?:away )?from|until recently|no longer)\b[^.;!?]{0,30}$"
+                  r"|moved (?:away )?from|until recently|no longer|(?:has|have|had|got|put"
+                  r"|listed|recorded|registered) (?:me|us) (?:down )?(?:at|as|in|under|for))\b"
+                  r"[^.;!?]{0,30}$"
                   r"|\b(?:was|were)\W{0,3}$", re.I)
 _NEW = re.compile(r"\b(?:new|now|current|currently|moved to|moving to|relocated to|from now on"
-                  r"|instead|these days)\b[^.;!?]{0,30}$|\bfrom\b[^.;!?]{1,40}\bto\b[^.;!?]{0,30}$",
+                  r"|instead|these days|actually|in fact|should be|correct (?:one|postcode|address)"
+                  r" is|right (?:one|postcode|address) is)\b[^.;!?]{0,30}$"
+                  r"|\bfrom\b[^.;!?]{1,40}\bto\b[^.;!?]{0,30}$",
                   re.I)
 _HOME = re.compile(r"\b(?:live|living|lives|home|my postcode|our postcode|post ?code"
                    r"|i'?m in|i am in|we'?re in|we are in|based|resident|reside|address is"
@@ -67,8 +72,9 @@ _HOME = re.compile(r"\b(?:live|living|lives|home|my postcode|our postcode|post ?
 _HOME_AFTER = re.compile(r"\W{0,3}(?:is|'s|being)\s+(?:(?:my|our)\s+(?:home\s+)?(?:post ?code"
                          r"|address)|the\s+post ?code\b(?!\s+(?:of|for|at)\b)|where\s+(?:i|we)"
                          r"\s+live)", re.I)
-_WORK = re.compile(r"\b(?:work|working|office|workplace|employer|job|studio"
-                   r"|business address)\b", re.I)
+# "moving for the new job", "relocating for work": why they move, not an address at work
+_WORK = re.compile(r"\b(?<!for )(?<!for a )(?<!for the )(?<!for my )(?<!new )(?:work|working|office"
+                   r"|workplace|employer|job|studio|business address)\b", re.I)
 _VENUE = re.compile(r"\b(?:meeting|meet|event|venue|held|rally|stall|picket|social|talk"
                     r"|march|demo|gathering|session|screening|workshop|doors)\b", re.I)
 _OUR_PLACE = re.compile(r"\b(?:we|we'?re|our)\b(?: \w+){0,2} (?:meet|based|found|meetings"

@@ -8,6 +8,7 @@ import pytest
 
 from inbox.classify import classify
 from inbox.context import Context
+from inbox.home import home_postcode
 from tests.mailmaker import mail
 
 CTX = Context()
@@ -138,3 +139,20 @@ def test_unseen_kind(name: str, raw: bytes, want: dict[str, Any]) -> None:
     got = classify(raw, CTX)
     for key, value in want.items():
         assert getattr(got, key) == value, (key, getattr(got, key), got.intent, got.reasons)
+
+
+@pytest.mark.parametrize("body, want", [
+    # a correction of what we hold: "you have me at X ... I'm actually at Y"
+    ("Your letter has me at LS6 2AB, but I'm actually at LS7 3DE.", "LS7 3DE"),
+    ("You've got me down as BS3 1AA. The right postcode is BS5 6QQ.", "BS5 6QQ"),
+    ("Small thing: you have me at N16 8AA - it should be N17 9BB.", "N17 9BB"),
+    ("You have me at CF5 1AA, in fact I live at CF14 2BB.", "CF14 2BB"),
+    # moving "for the new job" or "for work" is why, not a work address
+    ("Moving for the new job - from June I'll be at 3 Mill Lane, YO10 5DD.", "YO10 5DD"),
+    ("Relocating for work, so my address will be 8 Park Road, PL4 6AA.", "PL4 6AA"),
+    ("Off to Hull for a job in the docks; I'll live at 2 Spring Bank, HU3 1AA.", "HU3 1AA"),
+    # a work address still stays out
+    ("I'd like to join. My work address is 1 Office Park, M1 1AA.", None),
+])
+def test_postcode_corrections_and_moves(body: str, want: str | None) -> None:
+    assert home_postcode(body) == want
