@@ -189,6 +189,10 @@ HELP = rules(
      r" (?:can|could|should|must|do|need to|have to|may)\b[^.!?]{0,80}\?", 0.65,
      "asks how to (statement order)"),
     (r"\bwhat (?:can|should|do) i (?:email|send|write|do|reply)\b", 0.75, "asks what they can do"),
+    # "what's the process for starting a hub?", "is there a minimum number of members?"
+    (r"\bwhat(?:'s| is| are| would be) the (?:usual |normal )?(?:process|procedure|steps"
+     r"|requirements?|criteria) (?:for|to|of|in|when)\b|\bis there an? (?:minimum|maximum)"
+     r" (?:number|size|amount)\b", 0.7, "asks about a process"),
     (r"\b(?:list of|what are the|which) commands\b", 0.85, "asks for the commands"),
     (r"\bhow does (?:it|this|the network|membership|the hub|for the many|ftm)\b[^.!?]{0,20}"
      r"\bwork\b", 0.8, "asks how it works"),

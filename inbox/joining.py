@@ -60,6 +60,8 @@ JOIN = rules(
     (r"(?:^|[.!?] |, )(?:i'm in|im in|i am in)(?: too| as well)?(?:[.!,]|$| -| x\b| please)",
      0.7, "says I'm in"),
     (r"\bi want in\b", 0.8, "says I want in"),
+    # the whole answer is "in." or "me in!" (a postcode may follow): the terse "I'm in"
+    (r"^(?:me )?in(?: too| please)?[.!]+(?: |$)", 0.7, "says just \"in\""),
     # "happy to be your first member in Cornwall", "glad to be a member if you'll have me"
     (r"\b(?:happy|glad|keen|proud|delighted|willing|pleased|honoured|honored) to (?:be|become)"
      r" (?:a|an|your|one of your)(?: \w+){0,2} members?\b|\bif you(?:'ll| will) have (?:me|us)\b",

@@ -130,6 +130,26 @@ CASES: list[tuple[str, bytes, dict[str, Any]]] = [
     ("join: a person whose mail was blocked is not a bounce", mail(
         "My work email was blocked when I tried to sign up, so I'd like to join from this"
         " one. M20 2AA", subject="signing up"), {"intent": "join"}),
+    # --- the terse "in." (with a postcode) is "I'm in" ---------------------------------------
+    ("join: 'In!' and a postcode", mail("In! BS5 6QQ\n\nSent from my iPhone", subject="ftm"),
+     {"intent": "join", "postcode": "BS5 6QQ"}),
+    ("join: 'me in.' and an outcode", mail("me in. NE6", subject="hi"),
+     {"intent": "join", "postcode": "NE6"}),
+    ("join: 'in please.'", mail("in please. CF24 3AA", subject="membership"),
+     {"intent": "join"}),
+    ("review: 'in the meantime' is not 'in.'", mail(
+        "In the meantime, thanks for the leaflet.", subject="leaflet"), {"intent": "review"}),
+    # --- asking about a process: "what's the process for starting a hub?" ---------------------
+    ("help: what is the procedure for setting up a hub", mail(
+        "Hi, what is the procedure for setting up a hub in a small town? Is there a minimum"
+        " size, and does someone from the steering group have to approve it?",
+        subject="new hub"), {"intent": "help"}),
+    ("help: what are the steps to start a group", mail(
+        "What are the steps to start a local group? We have six of us keen.",
+        subject="local group"), {"intent": "help"}),
+    ("help: is there a minimum number of members", mail(
+        "Is there a minimum number of members before a hub can hold a vote?",
+        subject="question"), {"intent": "help"}),
 ]
 
 
