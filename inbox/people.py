@@ -45,7 +45,7 @@ _PARTICLES = {"de", "da", "del", "della", "di", "du", "van", "von", "der", "den"
               "ní", "nic", "ni", "mac", "mc", "bin", "ibn", "al", "el", "y", "ap", "ó", "o'",
               "dos", "das", "ter", "ten", "st", "st."}
 _TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0370-\u03ff\u0400-\u04ff][\w'’\-]*\.?"
-                    r"|[A-Z]\.)$")
+                    r"|(?:[A-Z]\.){1,3})$")  # initials: "J.", "J.P."
 # Words that make a display name an organisation's rather than a person's.
 _ORG_WORDS = frozenset({
     "branch", "union", "council", "society", "soc", "association", "campaign", "collective",
@@ -58,9 +58,11 @@ _ORG_WORDS = frozenset({
     "website", "form", "forms", "noreply", "no-reply", "mailer", "daemon", "postmaster",
     "notification", "notifications", "unknown",
 })
+# any particle of _PARTICLES inside a name ("Aled ap Rhys", "Marie de la Haye")
+_PARTICLE_RE = "|".join(re.escape(w) for w in sorted(_PARTICLES, key=len, reverse=True))
 _NAME_PHRASE = re.compile(
     r"\b(?i:my name is|my name's|this is|it'?s|i am|i'?m|name:)\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+"
-    r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|ní|nic|de|van|von|le|la|di|da|mac|o'|bin|al))"
+    r"(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|(?:" + _PARTICLE_RE + r")(?=\s)))"
     r"{0,3})(?=\s*(?:[.,;:!\-–—(]|and\b|here\b|$))")
 _CLOSING = re.compile(r"^(?:thanks|thank you|many thanks|cheers|best|best wishes|regards"
                       r"|thanx|thnx|thnks|thanq|thanku|ty|tyvm|cheerz"

@@ -9,6 +9,7 @@ import pytest
 from inbox.classify import classify
 from inbox.context import Context
 from inbox.home import home_postcode
+from inbox.people import choose_name
 from tests.mailmaker import mail
 
 CTX = Context()
@@ -176,3 +177,17 @@ def test_unseen_kind(name: str, raw: bytes, want: dict[str, Any]) -> None:
 ])
 def test_postcode_corrections_and_moves(body: str, want: str | None) -> None:
     assert home_postcode(body) == want
+
+
+@pytest.mark.parametrize("display, text, want", [
+    # a lower-case particle inside a name written in the text
+    ("", "Name: Siôn ap Dafydd\nEmail: sion@example.org", "Siôn ap Dafydd"),
+    ("", "Hello, my name is Luis dos Santos, and I'd like to join.", "Luis dos Santos"),
+    ("", "Name: Anneke ter Horst\nPostcode: NR2 1AA", "Anneke ter Horst"),
+    # initials for a first name: "J.P. Okafor", "A.J. Hale"
+    ("A.J. Hale", "Please add me.", "A.J. Hale"),
+    ("K.T. Mensah", "sign me up", "K.T. Mensah"),
+    ("R.S.M. Tait", "join please", "R.S.M. Tait"),
+])
+def test_particles_and_initials_in_names(display: str, text: str, want: str) -> None:
+    assert choose_name(display, text) == want
