@@ -164,4 +164,4 @@ def _who(p: Parsed, r: Reading, d: Decision, intent: str, bounce: bounce_mod.Bou
     if intent == "org_join":
         org = people.organisation_name(p.from_name, p.new)
         return email, org, org
-    return email, people.choose_name(p.from_name, p.new), None
+    return email, people.choose_name(p.from_name, p.new, p.signature), None

@@ -218,12 +218,13 @@ def _same_word(a: str, b: str, initial_only: bool = False) -> bool:
     return not initial_only and (a.startswith(b) or b.startswith(a))
 
 
-def choose_name(display: str, text: str) -> str | None:
+def choose_name(display: str, text: str, signature: str = "") -> str | None:
     """The person's name as a careful human records it, or None.
 
     The display name, unless it is no person's name (``J & K Barker``, an address); a
-    name written in the text replaces it when it is a fuller spelling of the same person
-    (``F Hussain`` -> ``Fatima Hussain``, ``Tunde`` -> ``Tunde Okoye``).
+    name written in the text, or heading the signature block after ``-- ``, replaces it
+    when it is a fuller spelling of the same person (``F Hussain`` -> ``Fatima Hussain``,
+    ``Tunde`` -> ``Tunde Okoye``).
     """
     shown = clean_display(display)
     person = shown if is_person_name(shown) else ""
@@ -231,6 +232,10 @@ def choose_name(display: str, text: str) -> str | None:
     if len(words) >= 2 and all(len(w.strip(".")) > 1 for w in words):
         return person  # a full name already: the text can only repeat or shorten it
     written = [*phrase_names(text), *signoff_names(text)]
+    first = next((ln for ln in signature.split("\n") if any(c.isalpha() for c in ln)), "")
+    signed = _name_in_line(first) if first else None
+    if signed and signed not in written:
+        written.append(signed)  # last: the text's own names come first
     if person:
         fuller = [c for c in written if _compatible(c, person) and len(c.split()) >= 2
                   and len(c.replace(".", "")) > len(person.replace(".", ""))]

@@ -191,3 +191,17 @@ def test_postcode_corrections_and_moves(body: str, want: str | None) -> None:
 ])
 def test_particles_and_initials_in_names(display: str, text: str, want: str) -> None:
     assert choose_name(display, text) == want
+
+
+@pytest.mark.parametrize("display, text, signature, want", [
+    # the surname only in the signature block after "-- "
+    ("Callum", "Please add me.\n\nCallum", "-- \nCallum Rennie\n2 High St\nPO5 1AA",
+     "Callum Rennie"),
+    ("Priya", "Join me up. Priya", "--\nPriya Nair\n07700 900000", "Priya Nair"),
+    ("", "Sign me up please.", "-- \nTom O'Neill\nLeeds", "Tom O'Neill"),
+    # a signature naming someone else does not replace the writer
+    ("Sam Green", "Add me please. Sam", "-- \nJo Bloggs\nCaseworker", "Sam Green"),
+    ("Sam", "Add me please. Sam", "-- \nMorley Tenants Association", "Sam"),
+])
+def test_fuller_name_in_signature(display: str, text: str, signature: str, want: str) -> None:
+    assert choose_name(display, text, signature) == want
