@@ -87,3 +87,12 @@ def multipart(parts: list[tuple[str, str, bytes]], subject: str = "Hello",
         out += f"--{boundary}\nContent-Type: {ctype}\nContent-Transfer-Encoding: {cte}\n\n".encode()
         out += payload + b"\n"
     return out + f"--{boundary}--\n".encode()
+
+
+def assert_reads_as(raw: bytes, want: dict[str, object]) -> None:
+    """The classifier gives *raw* every field in *want* (intent, postcode, name ...)."""
+    from inbox.classify import classify
+    from inbox.context import Context
+    got = classify(raw, Context())
+    for key, value in want.items():
+        assert getattr(got, key) == value, (key, getattr(got, key), got.intent, got.reasons)
